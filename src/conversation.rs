@@ -1,0 +1,169 @@
+//! State carried across the messages of one conversation: signals, not histories.
+//!
+//! A signal rule (payment confirmed, contact moved off the platform) marks the conversation;
+//! a later rule that `requires` the signal can then fire, and its finding names the message
+//! that raised the signal in `context`. The state holds at most one entry per signal name,
+//! so its size is bounded by the lexicon, never by the conversation's length.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+use crate::{Detector, Report};
+
+/// Who wrote a message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Speaker {
+    /// The buying side.
+    Buyer,
+    /// The selling side (a shop owner, a private seller, a landlord).
+    Seller,
+    /// Platform or shop customer service, or someone posing as one.
+    Agent,
+    /// Notices from the platform itself.
+    System,
+}
+
+impl Speaker {
+    /// The lower-case name used on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Speaker::Buyer => "buyer",
+            Speaker::Seller => "seller",
+            Speaker::Agent => "agent",
+            Speaker::System => "system",
+        }
+    }
+}
+
+impl fmt::Display for Speaker {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Speaker {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(match s {
+            "buyer" | "customer" => Speaker::Buyer,
+            "seller" => Speaker::Seller,
+            "agent" => Speaker::Agent,
+            "system" => Speaker::System,
+            _ => {
+                return Err(format!(
+                    "unknown speaker {s:?} (expected buyer, seller, agent or system)"
+                ))
+            }
+        })
+    }
+}
+
+/// One message as the detector sees it inside a conversation.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Turn<'a> {
+    /// The message id, named in later findings' `context`.
+    pub id: Option<&'a str>,
+    /// Who wrote it, where known.
+    pub speaker: Option<Speaker>,
+    /// The text exactly as typed.
+    pub text: &'a str,
+}
+
+impl<'a> Turn<'a> {
+    /// A turn with just a text.
+    pub fn new(text: &'a str) -> Turn<'a> {
+        Turn {
+            id: None,
+            speaker: None,
+            text,
+        }
+    }
+}
+
+/// The signals a conversation has raised so far, with the message that raised each.
+///
+/// Plain data: it can be stored in a map keyed by conversation id (as the batch scan and the
+/// HTTP service do) and handed to [`Detector::scan_turn`] with each new message.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ConversationState {
+    /// (signal index, id of the message that raised it), one entry per signal.
+    pub(crate) signals: Vec<(u16, String)>,
+    /// Messages seen, for ids of messages that had none.
+    pub(crate) seen: u64,
+}
+
+impl ConversationState {
+    /// A conversation with nothing said yet.
+    pub fn new() -> ConversationState {
+        ConversationState::default()
+    }
+
+    /// Number of messages scanned in this conversation.
+    pub fn messages(&self) -> u64 {
+        self.seen
+    }
+
+    pub(crate) fn signal(&self, signal: u16) -> Option<&str> {
+        self.signals
+            .iter()
+            .find(|(s, _)| *s == signal)
+            .map(|(_, id)| id.as_str())
+    }
+
+    pub(crate) fn raise(&mut self, signal: u16, id: &str) {
+        match self.signals.iter_mut().find(|(s, _)| *s == signal) {
+            Some(entry) => entry.1 = id.to_string(),
+            None => self.signals.push((signal, id.to_string())),
+        }
+    }
+
+    /// Approximate heap bytes held, for memory accounting.
+    pub fn heap_bytes(&self) -> usize {
+        self.signals.capacity() * std::mem::size_of::<(u16, String)>()
+            + self.signals.iter().map(|(_, id)| id.capacity()).sum::<usize>()
+    }
+}
+
+/// A conversation bound to a detector: push messages in order, get each one's report with
+/// the context of the earlier ones applied.
+///
+/// ```
+/// use scamscan::{Detector, Speaker, Turn, Category};
+///
+/// let detector = Detector::new()?;
+/// let mut chat = detector.conversation();
+/// chat.push(Turn { id: Some("m1"), speaker: Some(Speaker::System), text: "买家已付款" });
+/// let report = chat.push(Turn { id: Some("m2"), speaker: Some(Speaker::Buyer), text: "收件人改成我表姐吧" });
+/// let finding = &report.findings[0];
+/// assert_eq!(finding.category, Category::AddressChangeAfterPayment);
+/// assert_eq!(finding.context, vec!["m1".to_string()]);
+/// # Ok::<(), scamscan::Error>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct Conversation {
+    detector: Detector,
+    state: ConversationState,
+}
+
+impl Conversation {
+    pub(crate) fn new(detector: Detector) -> Conversation {
+        Conversation {
+            detector,
+            state: ConversationState::new(),
+        }
+    }
+
+    /// Scans the next message of the conversation.
+    pub fn push(&mut self, turn: Turn<'_>) -> Report {
+        self.detector.scan_turn(turn, &mut self.state)
+    }
+
+    /// The state carried so far.
+    pub fn state(&self) -> &ConversationState {
+        &self.state
+    }
+}

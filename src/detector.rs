@@ -1,0 +1,351 @@
+//! The [`Detector`]: built once from lexicons, immutable, shared by reference across threads.
+
+use std::cell::RefCell;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crate::conversation::{Conversation, ConversationState, Speaker, Turn};
+use crate::error::Error;
+use crate::lexicon::schema::ExampleSchema;
+use crate::lexicon::{builtin_sources, read_dir_sources, LexiconSet, LexiconSource, RuleDef};
+use crate::report::{Category, Report, Severity};
+use crate::rules::{build_report, Engine, Outcome, Scratch};
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
+
+/// Scans chat messages for scam patterns.
+///
+/// Building compiles the lexicons into one automaton; scanning is then a pass over the
+/// message plus a little work per candidate. Cloning is cheap (an `Arc` inside), and a
+/// detector is `Send + Sync`: build one and share it.
+#[derive(Clone, Debug)]
+pub struct Detector {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    engine: Engine,
+    set: LexiconSet,
+    build_time: Duration,
+}
+
+/// Sizes and costs of a built detector.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Stats {
+    /// Rules that report findings.
+    pub rules: usize,
+    /// Rules that only raise conversation signals.
+    pub signal_rules: usize,
+    /// Distinct folded literals in the automaton.
+    pub terms: usize,
+    /// Heap bytes of the automaton.
+    pub automaton_bytes: usize,
+    /// How long [`DetectorBuilder::build`] took.
+    pub build_time: Duration,
+}
+
+/// A rule as `scamscan lexicon list` shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RuleInfo {
+    /// The rule id.
+    pub id: String,
+    /// Its category; `None` for a signal rule.
+    pub category: Option<Category>,
+    /// Its severity (`none` for a signal rule).
+    pub severity: Severity,
+    /// The signal it raises, for a signal rule.
+    pub signal: Option<String>,
+    /// Its explanation.
+    pub explanation: String,
+    /// The file it comes from.
+    pub file: String,
+}
+
+/// An example or counter-example that did not behave as its rule says.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExampleFailure {
+    /// The rule id.
+    pub rule: String,
+    /// `file:line` of the rule.
+    pub location: String,
+    /// The example text.
+    pub text: String,
+    /// True for an example that did not fire, false for a counter-example that did.
+    pub should_fire: bool,
+}
+
+impl std::fmt::Display for ExampleFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let what = if self.should_fire {
+            "example does not fire"
+        } else {
+            "counter-example fires"
+        };
+        write!(f, "{}: rule {}: {what}: {:?}", self.location, self.rule, self.text)
+    }
+}
+
+/// Builds a [`Detector`] from the built-in lexicons and any number of user folders.
+#[derive(Clone, Debug)]
+pub struct DetectorBuilder {
+    builtin: bool,
+    user: Vec<Vec<LexiconSource>>,
+    preload_segmenter: bool,
+}
+
+impl Default for DetectorBuilder {
+    fn default() -> Self {
+        DetectorBuilder {
+            builtin: true,
+            user: Vec::new(),
+            preload_segmenter: false,
+        }
+    }
+}
+
+impl DetectorBuilder {
+    /// A builder with the built-in lexicons.
+    pub fn new() -> DetectorBuilder {
+        DetectorBuilder::default()
+    }
+
+    /// Leaves the built-in lexicons out (user lexicons must then define everything).
+    pub fn without_builtin(mut self) -> DetectorBuilder {
+        self.builtin = false;
+        self
+    }
+
+    /// Adds every `*.toml` file of a folder on top of what is there.
+    pub fn lexicon_dir(mut self, dir: impl AsRef<Path>) -> Result<DetectorBuilder, Error> {
+        self.user.push(read_dir_sources(dir.as_ref())?);
+        Ok(self)
+    }
+
+    /// Adds one lexicon given as text, as its own layer.
+    pub fn lexicon_text(mut self, name: &str, text: &str) -> DetectorBuilder {
+        self.user.push(vec![LexiconSource {
+            name: name.to_string(),
+            text: text.to_string(),
+        }]);
+        self
+    }
+
+    /// Loads jieba's dictionary while building rather than on the first message that needs
+    /// a word-boundary check (servers want this; one-off scripts do not).
+    pub fn preload_segmenter(mut self, yes: bool) -> DetectorBuilder {
+        self.preload_segmenter = yes;
+        self
+    }
+
+    /// Loads, validates and compiles. A user rule whose examples do not fire, or whose
+    /// counter-examples do, is refused here with its file, line and id.
+    pub fn build(self) -> Result<Detector, Error> {
+        let started = Instant::now();
+        let mut layers = Vec::new();
+        if self.builtin {
+            layers.push((builtin_sources(), false));
+        }
+        let has_user = !self.user.is_empty();
+        layers.extend(self.user.into_iter().map(|s| (s, true)));
+        let set = LexiconSet::from_layers(&layers)?;
+        let engine = Engine::compile(&set)?;
+        if self.preload_segmenter {
+            engine.segmenter.warm_up();
+        }
+        let detector = Detector {
+            inner: Arc::new(Inner {
+                engine,
+                set,
+                build_time: started.elapsed(),
+            }),
+        };
+        if has_user {
+            if let Some(failure) = detector.check_examples_where(|r| r.user).into_iter().next() {
+                let rule = detector.inner.set.rules.iter().find(|r| r.id == failure.rule);
+                return Err(Error::lexicon(
+                    rule.map_or("lexicon", |r| r.file.as_str()),
+                    rule.and_then(|r| r.line),
+                    Some(&failure.rule),
+                    if failure.should_fire {
+                        format!("example does not fire: {:?}", failure.text)
+                    } else {
+                        format!("counter-example fires: {:?}", failure.text)
+                    },
+                ));
+            }
+        }
+        Ok(detector)
+    }
+}
+
+impl Detector {
+    /// A detector with the built-in lexicons.
+    ///
+    /// ```
+    /// let detector = scamscan::Detector::new()?;
+    /// let report = detector.scan("亲，加我微信私下转账");
+    /// assert!(report.severity >= scamscan::Severity::Medium);
+    /// # Ok::<(), scamscan::Error>(())
+    /// ```
+    pub fn new() -> Result<Detector, Error> {
+        DetectorBuilder::new().build()
+    }
+
+    /// A builder, for user lexicons.
+    pub fn builder() -> DetectorBuilder {
+        DetectorBuilder::new()
+    }
+
+    /// Scans one message on its own (no conversation context).
+    pub fn scan(&self, text: &str) -> Report {
+        let outcome = self.run(Turn::new(text), None);
+        build_report(outcome.findings)
+    }
+
+    /// Scans the next message of a conversation whose state the caller keeps.
+    pub fn scan_turn(&self, turn: Turn<'_>, state: &mut ConversationState) -> Report {
+        let outcome = self.run(turn, Some(state));
+        build_report(outcome.findings)
+    }
+
+    /// A conversation bound to this detector.
+    pub fn conversation(&self) -> Conversation {
+        Conversation::new(self.clone())
+    }
+
+    fn run(&self, turn: Turn<'_>, state: Option<&mut ConversationState>) -> Outcome {
+        SCRATCH.with(|cell| match cell.try_borrow_mut() {
+            Ok(mut scratch) => self.inner.engine.scan(turn, state, &mut scratch),
+            // Only reachable if scanning were re-entered on this thread; stay correct anyway.
+            Err(_) => self
+                .inner
+                .engine
+                .scan(turn, state, &mut Scratch::default()),
+        })
+    }
+
+    /// Sizes and build cost.
+    pub fn stats(&self) -> Stats {
+        let engine = &self.inner.engine;
+        let signal_rules = engine.rules.iter().filter(|r| r.category.is_none()).count();
+        Stats {
+            rules: engine.rules.len() - signal_rules,
+            signal_rules,
+            terms: engine.terms().len(),
+            automaton_bytes: engine.automaton_bytes(),
+            build_time: self.inner.build_time,
+        }
+    }
+
+    /// Every rule, in lexicon order.
+    pub fn rules(&self) -> Vec<RuleInfo> {
+        self.inner
+            .set
+            .rules
+            .iter()
+            .map(|r| RuleInfo {
+                id: r.id.clone(),
+                category: r.category,
+                severity: r.severity,
+                signal: r.signal.clone(),
+                explanation: r.explanation.clone(),
+                file: r.file.clone(),
+            })
+            .collect()
+    }
+
+    /// Every literal the automaton is built from (folded), in automaton order.
+    pub fn terms(&self) -> &[String] {
+        self.inner.engine.terms()
+    }
+
+    /// Runs every rule's examples and counter-examples; returns what misbehaved.
+    pub fn check_examples(&self) -> Vec<ExampleFailure> {
+        self.check_examples_where(|_| true)
+    }
+
+    /// Counts of (examples, counter-examples) over all rules.
+    pub fn example_counts(&self) -> (usize, usize) {
+        self.inner.set.rules.iter().fold((0, 0), |(e, c), r| {
+            (e + r.examples.len(), c + r.counter_examples.len())
+        })
+    }
+
+    fn check_examples_where(&self, which: impl Fn(&RuleDef) -> bool) -> Vec<ExampleFailure> {
+        let mut failures = Vec::new();
+        for (index, rule) in self.inner.set.rules.iter().enumerate() {
+            if !which(rule) {
+                continue;
+            }
+            let cases = rule
+                .examples
+                .iter()
+                .map(|e| (e, true))
+                .chain(rule.counter_examples.iter().map(|e| (e, false)));
+            for (example, should_fire) in cases {
+                if self.example_fires(index, rule, example) != should_fire {
+                    failures.push(ExampleFailure {
+                        rule: rule.id.clone(),
+                        location: match rule.line {
+                            Some(line) => format!("{}:{line}", rule.file),
+                            None => rule.file.clone(),
+                        },
+                        text: example_text(example).to_string(),
+                        should_fire,
+                    });
+                }
+            }
+        }
+        failures
+    }
+
+    fn example_fires(&self, index: usize, rule: &RuleDef, example: &ExampleSchema) -> bool {
+        let mut state = ConversationState::new();
+        let (text, speaker) = match example {
+            ExampleSchema::Text(text) => (text.as_str(), None),
+            ExampleSchema::Turns {
+                text,
+                speaker,
+                before,
+            } => {
+                for (i, turn) in before.iter().enumerate() {
+                    let id = format!("e{}", i + 1);
+                    self.run(
+                        Turn {
+                            id: Some(&id),
+                            speaker: turn.speaker.as_deref().and_then(|s| s.parse().ok()),
+                            text: &turn.text,
+                        },
+                        Some(&mut state),
+                    );
+                }
+                (text.as_str(), speaker.as_deref())
+            }
+        };
+        let speaker: Option<Speaker> = speaker.and_then(|s| s.parse().ok());
+        let outcome = self.run(
+            Turn {
+                id: Some("example"),
+                speaker,
+                text,
+            },
+            Some(&mut state),
+        );
+        if rule.signal.is_some() {
+            outcome.raised_by.contains(&(index as u32))
+        } else {
+            outcome.findings.iter().any(|f| f.rule == rule.id)
+        }
+    }
+}
+
+fn example_text(example: &ExampleSchema) -> &str {
+    match example {
+        ExampleSchema::Text(t) => t,
+        ExampleSchema::Turns { text, .. } => text,
+    }
+}

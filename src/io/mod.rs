@@ -1,0 +1,8 @@
+//! Input and output formats of `IO.md`: readers for JSON Lines, CSV and text, and the
+//! JSON Lines record writer.
+
+mod read;
+mod write;
+
+pub use read::{parse_json_record, FieldMap, InputFormat, RawRecord, Record, RecordError, RecordReader};
+pub use write::{ErrorLine, OutputLine};

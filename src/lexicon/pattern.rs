@@ -1,0 +1,211 @@
+//! The rule pattern language.
+//!
+//! A pattern is items in order, separated by spaces, with optional gaps between them:
+//!
+//! | syntax | meaning |
+//! |---|---|
+//! | `定金` | a literal term (folded like the message: 訂金 and ｄｊ match too) |
+//! | `付\|交\|{pay}` | any of several alternatives |
+//! | `{deposit}` | any variant of a term class |
+//! | `{@phone}` | a recognized token: `phone`, `digits`, `card`, `url`, `account` |
+//! | `^定金` | the item must start and end on word boundaries (checked with jieba) |
+//! | `~0..4` | 0 to 4 characters between two items, inside one clause |
+//! | `~~0..30` | 0 to 30 characters between two items, across clauses |
+//!
+//! Items with no gap between them must be adjacent.
+
+/// Longest gap a pattern may ask for, in characters.
+pub(crate) const MAX_GAP: u16 = 80;
+
+/// A token kind that no literal can express.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(crate) enum TokenKind {
+    /// A mainland mobile number: 11 digits from 13x to 19x.
+    Phone,
+    /// A run of 5 or more digits (QQ numbers, group numbers).
+    Digits,
+    /// 15 to 19 digits (bank cards).
+    Card,
+    /// A link to a host that is not the platform's.
+    Url,
+    /// An account id: letters and digits (wechat ids like lily_8823).
+    Account,
+}
+
+impl TokenKind {
+    fn parse(name: &str) -> Option<TokenKind> {
+        Some(match name {
+            "phone" => TokenKind::Phone,
+            "digits" => TokenKind::Digits,
+            "card" => TokenKind::Card,
+            "url" => TokenKind::Url,
+            "account" => TokenKind::Account,
+            _ => return None,
+        })
+    }
+}
+
+/// One alternative of an item, before class expansion.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Alt {
+    Literal(String),
+    Class(String),
+    Token(TokenKind),
+}
+
+/// One item of a pattern.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct RawItem {
+    pub alts: Vec<Alt>,
+    pub boundary: bool,
+}
+
+/// The space allowed between two items.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Gap {
+    pub min: u16,
+    pub max: u16,
+    pub cross_clause: bool,
+}
+
+/// A parsed pattern: `items.len() == gaps.len() + 1`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct RawPattern {
+    pub items: Vec<RawItem>,
+    pub gaps: Vec<Gap>,
+}
+
+/// Parses a pattern, or says what is wrong with it.
+pub(crate) fn parse(src: &str) -> Result<RawPattern, String> {
+    let mut items = Vec::new();
+    let mut gaps = Vec::new();
+    let mut pending_gap: Option<Gap> = None;
+    for word in src.split_whitespace() {
+        if let Some(spec) = word.strip_prefix('~') {
+            if items.is_empty() {
+                return Err(format!("pattern {src:?} starts with a gap"));
+            }
+            if pending_gap.is_some() {
+                return Err(format!("pattern {src:?} has two gaps in a row"));
+            }
+            let (cross, spec) = match spec.strip_prefix('~') {
+                Some(rest) => (true, rest),
+                None => (false, spec),
+            };
+            pending_gap = Some(parse_gap(spec, cross).map_err(|e| format!("{e} in {src:?}"))?);
+            continue;
+        }
+        if !items.is_empty() {
+            gaps.push(pending_gap.take().unwrap_or_default());
+        }
+        items.push(parse_item(word).map_err(|e| format!("{e} in pattern {src:?}"))?);
+    }
+    if items.is_empty() {
+        return Err("empty pattern".to_string());
+    }
+    if pending_gap.is_some() {
+        return Err(format!("pattern {src:?} ends with a gap"));
+    }
+    Ok(RawPattern { items, gaps })
+}
+
+fn parse_gap(spec: &str, cross_clause: bool) -> Result<Gap, String> {
+    let (a, b) = spec
+        .split_once("..")
+        .ok_or_else(|| format!("gap ~{spec} is not of the form ~MIN..MAX"))?;
+    let min: u16 = a
+        .parse()
+        .map_err(|_| format!("gap minimum {a:?} is not a number"))?;
+    let max: u16 = b
+        .parse()
+        .map_err(|_| format!("gap maximum {b:?} is not a number"))?;
+    if min > max {
+        return Err(format!("gap ~{spec} has its minimum above its maximum"));
+    }
+    if max > MAX_GAP {
+        return Err(format!("gap ~{spec} is longer than {MAX_GAP} characters"));
+    }
+    Ok(Gap {
+        min,
+        max,
+        cross_clause,
+    })
+}
+
+fn parse_item(word: &str) -> Result<RawItem, String> {
+    let (boundary, body) = match word.strip_prefix('^') {
+        Some(rest) => (true, rest),
+        None => (false, word),
+    };
+    let mut alts = Vec::new();
+    for alt in body.split('|') {
+        if alt.is_empty() {
+            return Err(format!("empty alternative in {word:?}"));
+        }
+        if let Some(inner) = alt.strip_prefix('{') {
+            let name = inner
+                .strip_suffix('}')
+                .ok_or_else(|| format!("unclosed {{ in {word:?}"))?;
+            if let Some(token) = name.strip_prefix('@') {
+                let kind = TokenKind::parse(token).ok_or_else(|| {
+                    format!("unknown token {{@{token}}} (expected phone, digits, card, url or account)")
+                })?;
+                alts.push(Alt::Token(kind));
+            } else if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+                return Err(format!("bad class name {{{name}}}"));
+            } else {
+                alts.push(Alt::Class(name.to_string()));
+            }
+        } else if alt.contains(['{', '}', '~', '^']) {
+            return Err(format!("stray {{, }}, ~ or ^ in {word:?}"));
+        } else {
+            alts.push(Alt::Literal(alt.to_string()));
+        }
+    }
+    Ok(RawItem { alts, boundary })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_items_and_gaps() {
+        let p = parse("先 {pay} ~0..4 ^{deposit}|诚意金 ~~0..20 {@phone}").unwrap();
+        assert_eq!(p.items.len(), 4);
+        assert_eq!(p.gaps[0], Gap::default());
+        assert_eq!(
+            p.gaps[1],
+            Gap {
+                min: 0,
+                max: 4,
+                cross_clause: false
+            }
+        );
+        assert!(p.gaps[2].cross_clause);
+        assert!(p.items[2].boundary);
+        assert_eq!(
+            p.items[2].alts,
+            vec![Alt::Class("deposit".into()), Alt::Literal("诚意金".into())]
+        );
+        assert_eq!(p.items[3].alts, vec![Alt::Token(TokenKind::Phone)]);
+    }
+
+    #[test]
+    fn rejects_malformed_patterns() {
+        for bad in [
+            "",
+            "~0..3 定金",
+            "定金 ~0..3",
+            "a ~3..1 b",
+            "a ~0..999 b",
+            "a ~0..3 ~0..3 b",
+            "{pay",
+            "{@nope}",
+            "a||b",
+            "{}",
+        ] {
+            assert!(parse(bad).is_err(), "{bad:?} should be rejected");
+        }
+    }
+}

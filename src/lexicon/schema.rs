@@ -1,0 +1,117 @@
+//! The TOML shape of a lexicon file, exactly as users write it.
+//!
+//! ```toml
+//! category = "deposit_first"          # default category of this file's rules
+//!
+//! [classes]                           # term classes: a name and its variants
+//! deposit = ["定金", "订金", "押金", "保证金"]
+//!
+//! [[rules]]
+//! id = "deposit_first/pay-first"
+//! severity = "high"                   # optional: the category's default
+//! explanation = "asks for a deposit before the deal goes through"
+//! patterns = ["先 {pay} ~0..4 {deposit}"]
+//! unless = ["预售"]                   # terms anywhere in the message that veto this rule
+//! examples = ["你先付个定金我再发货"]
+//! counter_examples = ["平台不会让您先付定金"]
+//!
+//! allow = ["平台担保交易"]            # phrases that veto any hit they overlap
+//! ```
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+/// One lexicon file.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct FileSchema {
+    /// Default category for this file's rules.
+    pub category: Option<String>,
+    #[serde(default)]
+    pub classes: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
+    pub rules: Vec<RuleSchema>,
+    /// Phrases that veto any hit overlapping them.
+    #[serde(default)]
+    pub allow: Vec<String>,
+    /// Cues that put a hit in a warning, negation or question.
+    #[serde(default)]
+    pub context: ContextSchema,
+    /// Hosts whose links are the platform's own, never phishing.
+    #[serde(default)]
+    pub platform_hosts: Vec<String>,
+}
+
+/// Words that change what a hit means.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ContextSchema {
+    /// Anywhere in the message, these make it a warning or reminder (谨防诈骗, 骗子).
+    #[serde(default)]
+    pub warning: Vec<String>,
+    /// Shortly before a hit in the same clause, these negate it (请勿, 不会让您, 我不).
+    #[serde(default)]
+    pub negation_before: Vec<String>,
+    /// Shortly after a hit in the same clause, these negate it (我不扫, 就不加了).
+    #[serde(default)]
+    pub negation_after: Vec<String>,
+    /// Before a hit in the same clause, these make it the target's question (为什么要).
+    #[serde(default)]
+    pub question: Vec<String>,
+}
+
+/// One rule.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RuleSchema {
+    pub id: String,
+    pub category: Option<String>,
+    pub severity: Option<String>,
+    pub explanation: Option<String>,
+    pub pattern: Option<String>,
+    #[serde(default)]
+    pub patterns: Vec<String>,
+    #[serde(default)]
+    pub unless: Vec<String>,
+    /// Only these speakers (buyer, seller, agent, system, unknown).
+    #[serde(default)]
+    pub speakers: Vec<String>,
+    /// Never these speakers.
+    #[serde(default)]
+    pub not_speakers: Vec<String>,
+    /// A signal rule reports nothing; it marks the conversation (payment confirmed, ...).
+    pub signal: Option<String>,
+    /// Fires only after one of these signals in an earlier message of the conversation.
+    #[serde(default)]
+    pub requires: Vec<String>,
+    /// Set to false for rules that warnings and negations must not silence.
+    pub negatable: Option<bool>,
+    #[serde(default)]
+    pub examples: Vec<ExampleSchema>,
+    #[serde(default)]
+    pub counter_examples: Vec<ExampleSchema>,
+}
+
+/// An example: a message, or a message after earlier messages of its conversation.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(untagged)]
+pub(crate) enum ExampleSchema {
+    Text(String),
+    Turns {
+        text: String,
+        #[serde(default)]
+        speaker: Option<String>,
+        #[serde(default)]
+        before: Vec<TurnSchema>,
+    },
+}
+
+/// An earlier message in an example conversation.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct TurnSchema {
+    pub text: String,
+    #[serde(default)]
+    pub speaker: Option<String>,
+}

@@ -1,0 +1,548 @@
+//! The `scamscan` command line: check one message, scan chat logs, score labeled files, and
+//! inspect lexicons.
+
+use std::fs::File;
+use std::io::{self, BufWriter, IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context, Result};
+use clap::{Args, Parser, Subcommand};
+
+use scamscan::batch::{self, ConversationMap, Outcome, ScanOptions, Summary};
+use scamscan::io::{ErrorLine, FieldMap, InputFormat, OutputLine, RecordReader};
+use scamscan::{Category, ConversationState, Detector, DetectorBuilder, Report, Severity, Speaker, Turn};
+
+/// Finds scam patterns in Chinese customer-service chat messages.
+#[derive(Parser, Debug)]
+#[command(name = "scamscan", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Check one message and explain the findings.
+    Check(CheckArgs),
+    /// Scan chat logs (JSON Lines, CSV or text) and write one JSON line per message.
+    Scan(ScanArgs),
+    /// Score the detector on a labeled JSON Lines file (EVAL-FORMAT.md).
+    Eval(EvalArgs),
+    /// Validate and inspect lexicons.
+    Lexicon {
+        #[command(subcommand)]
+        command: LexiconCommand,
+    },
+}
+
+#[derive(Args, Debug, Clone)]
+struct LexiconArgs {
+    /// A folder of user lexicon files (*.toml) to add on top; repeatable.
+    #[arg(long = "lexicon", value_name = "DIR")]
+    lexicons: Vec<PathBuf>,
+    /// Leave the built-in lexicons out (use only --lexicon folders).
+    #[arg(long)]
+    no_builtin: bool,
+}
+
+impl LexiconArgs {
+    fn build(&self) -> Result<Detector> {
+        let mut builder = DetectorBuilder::new();
+        if self.no_builtin {
+            builder = builder.without_builtin();
+        }
+        for dir in &self.lexicons {
+            builder = builder
+                .lexicon_dir(dir)
+                .with_context(|| format!("loading lexicon folder {}", dir.display()))?;
+        }
+        builder.build().context("building the detector")
+    }
+}
+
+#[derive(Args, Debug)]
+struct CheckArgs {
+    /// The message text.
+    text: String,
+    /// Who wrote it: buyer, seller, agent or system.
+    #[arg(long)]
+    speaker: Option<Speaker>,
+    /// Print the JSON record `scan` writes instead of text for a person.
+    #[arg(long)]
+    json: bool,
+    #[command(flatten)]
+    lexicon: LexiconArgs,
+}
+
+#[derive(Args, Debug)]
+struct ScanArgs {
+    /// Input files; `-` or none reads standard input.
+    files: Vec<String>,
+    /// Input format; by default from the extension (.csv, .txt, otherwise JSON Lines).
+    #[arg(long, value_name = "jsonl|csv|text")]
+    input_format: Option<InputFormat>,
+    /// The field holding the message text.
+    #[arg(long, default_value = "text")]
+    text_field: String,
+    /// The field holding the message id.
+    #[arg(long, default_value = "id")]
+    id_field: String,
+    /// The field holding the conversation id.
+    #[arg(long, default_value = "conversation")]
+    conversation_field: String,
+    /// The field holding the speaker role.
+    #[arg(long, default_value = "speaker")]
+    speaker_field: String,
+    /// Write every message, not only those with findings (output pairs one to one with input).
+    #[arg(long)]
+    all: bool,
+    /// Lowest severity that counts as a detection for the exit status.
+    #[arg(long, default_value = "medium")]
+    min_severity: Severity,
+    /// Worker threads (default: all cores).
+    #[arg(long)]
+    threads: Option<usize>,
+    /// Conversations whose context is kept at once; least recently seen are forgotten past it.
+    #[arg(long, default_value_t = 100_000)]
+    max_conversations: usize,
+    /// Largest record in bytes; a longer one is reported as an error record.
+    #[arg(long, default_value_t = 16 << 20)]
+    max_record_bytes: usize,
+    /// Stop at the first record that cannot be read.
+    #[arg(long)]
+    strict: bool,
+    /// Print no summary on standard error.
+    #[arg(long, short)]
+    quiet: bool,
+    #[command(flatten)]
+    lexicon: LexiconArgs,
+}
+
+#[derive(Args, Debug)]
+struct EvalArgs {
+    /// A labeled JSON Lines file.
+    file: PathBuf,
+    /// How many misses and false positives to list.
+    #[arg(long, default_value_t = 50)]
+    show: usize,
+    #[command(flatten)]
+    lexicon: LexiconArgs,
+}
+
+#[derive(Subcommand, Debug)]
+enum LexiconCommand {
+    /// Validate lexicons and run every rule's examples and counter-examples.
+    Check {
+        /// A folder to check on top of the built-in lexicons (same as --lexicon DIR).
+        dir: Option<PathBuf>,
+        #[command(flatten)]
+        lexicon: LexiconArgs,
+    },
+    /// Print every rule with its category and severity.
+    List {
+        #[command(flatten)]
+        lexicon: LexiconArgs,
+    },
+    /// Print every literal the automaton is built from, one a line.
+    Terms {
+        #[command(flatten)]
+        lexicon: LexiconArgs,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Check(args) => check(args),
+        Command::Scan(args) => scan(args),
+        Command::Eval(args) => eval(args),
+        Command::Lexicon { command } => lexicon(command),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            if is_broken_pipe(&err) {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("scamscan: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|e| {
+        e.downcast_ref::<io::Error>()
+            .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+    })
+}
+
+fn check(args: CheckArgs) -> Result<ExitCode> {
+    let detector = args.lexicon.build()?;
+    let report = detector.scan_turn(
+        Turn {
+            id: None,
+            speaker: args.speaker,
+            text: &args.text,
+        },
+        &mut ConversationState::new(),
+    );
+    let mut out = io::stdout().lock();
+    if args.json {
+        let line = OutputLine {
+            file: None,
+            id: None,
+            line: 1,
+            conversation: None,
+            severity: report.severity,
+            findings: report.findings.clone(),
+        };
+        serde_json::to_writer(&mut out, &line)?;
+        writeln!(out)?;
+    } else {
+        print_for_person(&mut out, &args.text, &report, io::stdout().is_terminal())?;
+    }
+    Ok(exit_for(report.reaches(Severity::Medium)))
+}
+
+fn print_for_person(out: &mut impl Write, text: &str, report: &Report, color: bool) -> Result<()> {
+    if report.findings.is_empty() {
+        writeln!(out, "no findings")?;
+        return Ok(());
+    }
+    let (on, off) = if color {
+        ("\x1b[1;31m", "\x1b[0m")
+    } else {
+        ("[", "]")
+    };
+    let mut highlighted = String::new();
+    let mut at = 0;
+    for f in &report.findings {
+        if f.start < at {
+            continue;
+        }
+        highlighted.push_str(&text[at..f.start]);
+        highlighted.push_str(on);
+        highlighted.push_str(&text[f.start..f.end]);
+        highlighted.push_str(off);
+        at = f.end;
+    }
+    highlighted.push_str(&text[at..]);
+    writeln!(out, "{highlighted}")?;
+    writeln!(out, "severity: {}", report.severity)?;
+    for f in &report.findings {
+        write!(
+            out,
+            "  {} ({}) {:?} at bytes {}..{}: {} [{}]",
+            f.category, f.severity, f.matched, f.start, f.end, f.explanation, f.rule
+        )?;
+        if !f.normalized.is_empty() {
+            write!(out, " (seen through: {})", f.normalized.join(", "))?;
+        }
+        writeln!(out)?;
+    }
+    Ok(())
+}
+
+fn exit_for(found: bool) -> ExitCode {
+    if found {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+fn open_input(name: &str) -> Result<(Box<dyn Read + Send>, Option<u64>)> {
+    if name == "-" {
+        return Ok((Box::new(io::stdin()), None));
+    }
+    let path = Path::new(name);
+    let meta = std::fs::metadata(path).with_context(|| format!("{name}: cannot open"))?;
+    if meta.is_dir() {
+        bail!("{name}: is a directory, not a file");
+    }
+    let file = File::open(path).with_context(|| format!("{name}: cannot open"))?;
+    Ok((Box::new(file), Some(meta.len())))
+}
+
+fn scan(args: ScanArgs) -> Result<ExitCode> {
+    let detector = args.lexicon.build()?;
+    let fields = FieldMap {
+        text: args.text_field.clone(),
+        id: args.id_field.clone(),
+        conversation: args.conversation_field.clone(),
+        speaker: args.speaker_field.clone(),
+    };
+    let options = ScanOptions {
+        fields: fields.clone(),
+        max_conversations: args.max_conversations,
+        strict: args.strict,
+        ..ScanOptions::default()
+    };
+    let mut pool = rayon::ThreadPoolBuilder::new();
+    if let Some(n) = args.threads {
+        if n == 0 {
+            bail!("--threads must be at least 1");
+        }
+        pool = pool.num_threads(n);
+    }
+    let pool = pool.build().context("starting worker threads")?;
+    let files = if args.files.is_empty() {
+        vec!["-".to_string()]
+    } else {
+        args.files.clone()
+    };
+    let many = files.len() > 1;
+    let stdout = io::stdout();
+    let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
+    let mut total = Summary::default();
+    let mut flagged = 0u64;
+    let mut unreadable = 0usize;
+    let show_progress = io::stderr().is_terminal() && !args.quiet;
+    for name in &files {
+        let (input, size) = match open_input(name) {
+            Ok(x) => x,
+            Err(e) => {
+                eprintln!("scamscan: {e:#}");
+                unreadable += 1;
+                continue;
+            }
+        };
+        if size == Some(0) {
+            eprintln!("scamscan: {name}: empty file, nothing to scan");
+        }
+        let format = args
+            .input_format
+            .unwrap_or_else(|| InputFormat::from_path(name));
+        let reader = RecordReader::new(input, format, &fields, args.max_record_bytes);
+        let file_label = many.then(|| name.clone());
+        let mut conversations = ConversationMap::new(args.max_conversations);
+        let mut last_progress = Instant::now();
+        let mut progress = |s: &Summary| {
+            if let (true, Some(size)) = (show_progress, size) {
+                if last_progress.elapsed() >= Duration::from_millis(200) {
+                    last_progress = Instant::now();
+                    let secs = s.elapsed.as_secs_f64().max(1e-9);
+                    eprint!(
+                        "\r{name}: {:5.1}%  {:.1} MB/s  {:.0} messages/s   ",
+                        100.0 * s.bytes as f64 / size.max(1) as f64,
+                        s.bytes as f64 / secs / 1e6,
+                        s.read as f64 / secs
+                    );
+                }
+            }
+        };
+        let mut sink = |outcome: Outcome| -> io::Result<()> {
+            match outcome {
+                Outcome::Scanned { record, report } => {
+                    let hit = report.reaches(args.min_severity);
+                    flagged += u64::from(hit);
+                    if args.all || !report.findings.is_empty() {
+                        let line = OutputLine {
+                            file: file_label.clone(),
+                            id: record.id,
+                            line: record.line,
+                            conversation: record.conversation,
+                            severity: report.severity,
+                            findings: report.findings,
+                        };
+                        serde_json::to_writer(&mut out, &line)?;
+                        out.write_all(b"\n")?;
+                    }
+                }
+                Outcome::Failed(e) => {
+                    let line = ErrorLine {
+                        file: file_label.clone(),
+                        line: e.line,
+                        error: e.message,
+                    };
+                    serde_json::to_writer(&mut out, &line)?;
+                    out.write_all(b"\n")?;
+                }
+            }
+            Ok(())
+        };
+        let summary = batch::scan_stream(
+            &detector,
+            Some(&pool),
+            reader,
+            &options,
+            &mut conversations,
+            &mut sink,
+            &mut progress,
+        )
+        .with_context(|| format!("{name}: reading"))?
+            .with_context(|| "writing output".to_string())?;
+        if show_progress && size.is_some() {
+            eprint!("\r\x1b[K");
+        }
+        total.add(&summary);
+        if summary.stopped_early {
+            eprintln!("scamscan: {name}: stopped at the first bad record (--strict)");
+            break;
+        }
+    }
+    out.flush().context("writing output")?;
+    if !args.quiet {
+        eprintln!(
+            "scamscan: {} records read, {} scanned, {} in error; {} at {} or above; {:.0} messages/s ({:.1} MB/s){}",
+            total.read,
+            total.scanned,
+            total.errors,
+            flagged,
+            args.min_severity,
+            total.messages_per_second(),
+            total.bytes as f64 / total.elapsed.as_secs_f64().max(1e-9) / 1e6,
+            if unreadable > 0 {
+                format!("; {unreadable} input(s) could not be opened")
+            } else {
+                String::new()
+            }
+        );
+    }
+    if total.errors > 0 || unreadable > 0 {
+        return Ok(ExitCode::from(2));
+    }
+    Ok(exit_for(flagged > 0))
+}
+
+fn eval(args: EvalArgs) -> Result<ExitCode> {
+    let detector = args.lexicon.build()?;
+    let ev = scamscan::eval::evaluate_file(&detector, &args.file)
+        .with_context(|| format!("evaluating {}", args.file.display()))?;
+    let mut out = io::stdout().lock();
+    let mut misses = ev.messages.iter().filter(|m| !m.labels.is_empty() && !m.caught()).peekable();
+    if misses.peek().is_some() {
+        writeln!(out, "misses:")?;
+    }
+    for m in misses.take(args.show) {
+        let got: Vec<&str> = m.report.findings.iter().map(|f| f.rule.as_str()).collect();
+        writeln!(
+            out,
+            "  line {} {}: {} want {:?} got {:?}",
+            m.record.line,
+            m.record.id.as_deref().unwrap_or("-"),
+            m.record.text,
+            m.labels.iter().map(|c| c.as_str()).collect::<Vec<_>>(),
+            got
+        )?;
+    }
+    let mut fps = ev.messages.iter().filter(|m| m.false_positive()).peekable();
+    if fps.peek().is_some() {
+        writeln!(out, "false positives:")?;
+    }
+    for m in fps.take(args.show) {
+        let got: Vec<String> = m
+            .report
+            .findings
+            .iter()
+            .map(|f| format!("{} {:?}", f.rule, f.matched))
+            .collect();
+        writeln!(
+            out,
+            "  line {} {}: {} got {:?}",
+            m.record.line,
+            m.record.id.as_deref().unwrap_or("-"),
+            m.record.text,
+            got
+        )?;
+    }
+    for (line, e) in &ev.errors {
+        writeln!(out, "error: line {line}: {e}")?;
+    }
+    writeln!(out, "\n{:<30} {:>8} {:>8} {:>8} {:>8}", "category", "caught", "labeled", "recall", "exact")?;
+    for c in Category::ALL {
+        let r = ev.per_category.get(&c).copied().unwrap_or_default();
+        let x = ev.per_category_exact.get(&c).copied().unwrap_or_default();
+        writeln!(
+            out,
+            "{:<30} {:>8} {:>8} {:>8.3} {:>8.3}",
+            c.as_str(),
+            r.caught,
+            r.scams,
+            r.recall(),
+            x.recall()
+        )?;
+    }
+    let rate = |name: &str, r: &scamscan::eval::Rates, out: &mut dyn Write| -> io::Result<()> {
+        writeln!(
+            out,
+            "{name:<14} recall {:.3} ({}/{})   false-positive rate {:.3} ({}/{})",
+            r.recall(),
+            r.caught,
+            r.scams,
+            r.false_positive_rate(),
+            r.false_positives,
+            r.benign
+        )
+    };
+    writeln!(out)?;
+    rate("evasions", &ev.evasions, &mut out)?;
+    rate("hard negatives", &ev.hard_negatives, &mut out)?;
+    rate("conversations", &ev.conversations, &mut out)?;
+    rate("overall", &ev.overall, &mut out)?;
+    Ok(if ev.errors.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(2)
+    })
+}
+
+fn lexicon(command: LexiconCommand) -> Result<ExitCode> {
+    match command {
+        LexiconCommand::Check { dir, mut lexicon } => {
+            lexicon.lexicons.extend(dir);
+            let detector = lexicon.build()?;
+            let failures = detector.check_examples();
+            let stats = detector.stats();
+            let (examples, counter) = detector.example_counts();
+            for f in &failures {
+                eprintln!("{f}");
+            }
+            println!(
+                "{} rules, {} signal rules, {} terms; {} examples and {} counter-examples, {} failing; built in {:.1} ms, automaton {} KiB",
+                stats.rules,
+                stats.signal_rules,
+                stats.terms,
+                examples,
+                counter,
+                failures.len(),
+                stats.build_time.as_secs_f64() * 1e3,
+                stats.automaton_bytes / 1024
+            );
+            Ok(if failures.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(2)
+            })
+        }
+        LexiconCommand::List { lexicon } => {
+            let detector = lexicon.build()?;
+            let mut out = io::stdout().lock();
+            for r in detector.rules() {
+                let category = match (&r.category, &r.signal) {
+                    (Some(c), _) => c.as_str().to_string(),
+                    (None, Some(s)) => format!("signal:{s}"),
+                    (None, None) => "-".to_string(),
+                };
+                writeln!(
+                    out,
+                    "{}\t{}\t{}\t{}",
+                    r.id, category, r.severity, r.explanation
+                )?;
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        LexiconCommand::Terms { lexicon } => {
+            let detector = lexicon.build()?;
+            let mut out = BufWriter::new(io::stdout().lock());
+            for t in detector.terms() {
+                writeln!(out, "{t}")?;
+            }
+            out.flush()?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}

@@ -1,0 +1,282 @@
+//! One Aho-Corasick pass over every term variant, plus the few tokens no literal can express
+//! (phone numbers, digit runs, card numbers, links, account ids).
+
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+
+use crate::lexicon::pattern::TokenKind;
+
+/// A term or token found in the folded text, by folded byte offsets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Hit {
+    pub term: u32,
+    pub start: u32,
+    pub end: u32,
+}
+
+/// A recognized token, by folded byte offsets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct TokenHit {
+    pub kind: TokenKind,
+    pub start: u32,
+    pub end: u32,
+}
+
+/// The automaton over every folded literal of the lexicon.
+#[derive(Debug)]
+pub(crate) struct Matcher {
+    automaton: AhoCorasick,
+    terms: Vec<String>,
+}
+
+impl Matcher {
+    /// Builds the automaton; `terms[i]` is reported as term `i`.
+    pub(crate) fn new(terms: Vec<String>) -> Result<Matcher, String> {
+        let automaton = AhoCorasick::builder()
+            .match_kind(MatchKind::Standard)
+            .kind(Some(AhoCorasickKind::DFA))
+            .build(&terms)
+            .or_else(|_| {
+                // A very large user lexicon can exceed the DFA's size limit.
+                AhoCorasick::builder()
+                    .match_kind(MatchKind::Standard)
+                    .build(&terms)
+            })
+            .map_err(|e| format!("cannot build the term automaton: {e}"))?;
+        Ok(Matcher { automaton, terms })
+    }
+
+    /// Every literal the automaton is built from.
+    pub(crate) fn terms(&self) -> &[String] {
+        &self.terms
+    }
+
+    /// Heap memory used by the automaton, in bytes.
+    pub(crate) fn memory_usage(&self) -> usize {
+        self.automaton.memory_usage()
+    }
+
+    /// Appends every (overlapping) term occurrence in `text` to `out`.
+    pub(crate) fn find_all(&self, text: &str, out: &mut Vec<Hit>) {
+        for m in self.automaton.find_overlapping_iter(text) {
+            out.push(Hit {
+                term: m.pattern().as_u32(),
+                start: m.start() as u32,
+                end: m.end() as u32,
+            });
+        }
+    }
+}
+
+/// Top-level domains that make an ASCII word with a dot (or 点) a link.
+const TLDS: &[&str] = &[
+    "com", "cn", "net", "org", "top", "cc", "vip", "xyz", "info", "io", "me", "co", "shop",
+    "site", "club", "online", "link", "ltd", "wang", "work", "tk", "ml", "ga", "cf", "gq", "biz",
+    "app", "live", "fun", "icu", "ink", "pro", "tv", "hk", "asia",
+];
+
+/// Finds phone numbers, digit runs, card numbers, links and account ids in folded text.
+/// Links to `platform_hosts` (and their subdomains) are not reported.
+pub(crate) fn find_tokens(text: &str, platform_hosts: &[String], out: &mut Vec<TokenHit>) {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b.is_ascii_alphanumeric() {
+            let prev_alnum = i > 0 && bytes[i - 1].is_ascii_alphanumeric();
+            if !prev_alnum {
+                if let Some(end) = url_at(text, i) {
+                    if !is_platform_link(&text[i..end], platform_hosts) {
+                        push(out, TokenKind::Url, i, end);
+                    }
+                    i = end;
+                    continue;
+                }
+                if b.is_ascii_digit() {
+                    let (end, digits) = digit_run(bytes, i);
+                    let followed_by_letter = end < bytes.len() && bytes[end].is_ascii_alphabetic();
+                    if !followed_by_letter {
+                        let run = &text[i..end];
+                        if digits == 11 && run.starts_with('1') && matches!(first_digits(run, 2), Some(d) if d >= 13) {
+                            push(out, TokenKind::Phone, i, end);
+                        }
+                        if (15..=19).contains(&digits) {
+                            push(out, TokenKind::Card, i, end);
+                        }
+                        if digits >= 5 {
+                            push(out, TokenKind::Digits, i, end);
+                        }
+                        i = end;
+                        continue;
+                    }
+                }
+                let end = word_end(bytes, i);
+                let word = &bytes[i..end];
+                let has_alpha = word.iter().any(u8::is_ascii_alphabetic);
+                let has_mark = word.iter().any(|c| c.is_ascii_digit() || *c == b'_');
+                if has_alpha && has_mark && (4..=32).contains(&word.len()) {
+                    push(out, TokenKind::Account, i, end);
+                }
+                i = end;
+                continue;
+            }
+        }
+        i += 1;
+    }
+}
+
+fn push(out: &mut Vec<TokenHit>, kind: TokenKind, start: usize, end: usize) {
+    out.push(TokenHit {
+        kind,
+        start: start as u32,
+        end: end as u32,
+    });
+}
+
+fn first_digits(run: &str, n: usize) -> Option<u32> {
+    let s: String = run.chars().filter(char::is_ascii_digit).take(n).collect();
+    s.parse().ok()
+}
+
+/// Digits with single spaces or hyphens between groups; returns (end, digit count).
+fn digit_run(bytes: &[u8], start: usize) -> (usize, usize) {
+    let mut j = start;
+    let mut digits = 0;
+    while j < bytes.len() {
+        if bytes[j].is_ascii_digit() {
+            digits += 1;
+            j += 1;
+        } else if matches!(bytes[j], b' ' | b'-')
+            && j + 1 < bytes.len()
+            && bytes[j + 1].is_ascii_digit()
+        {
+            j += 1;
+        } else {
+            break;
+        }
+    }
+    (j, digits)
+}
+
+fn word_end(bytes: &[u8], start: usize) -> usize {
+    let mut j = start;
+    while j < bytes.len() && (bytes[j].is_ascii_alphanumeric() || bytes[j] == b'_') {
+        j += 1;
+    }
+    j
+}
+
+fn url_char(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"-._~:/?#[]@!$&'()*+,;=%".contains(&b)
+}
+
+/// A link starting at `i`: `http(s)://...`, `www....`, or `host.tld/...` (the dot may be
+/// written 点). Returns its end.
+fn url_at(text: &str, i: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let rest = &text[i..];
+    if rest.starts_with("http://") || rest.starts_with("https://") || rest.starts_with("www.") {
+        let mut j = i;
+        while j < bytes.len() && url_char(bytes[j]) {
+            j += 1;
+        }
+        return Some(j);
+    }
+    // host labels separated by '.' or '点', ending in a known TLD
+    let mut j = i;
+    let mut labels = 0;
+    loop {
+        let start = j;
+        while j < bytes.len() && (bytes[j].is_ascii_alphanumeric() || bytes[j] == b'-') {
+            j += 1;
+        }
+        if j == start {
+            return None;
+        }
+        labels += 1;
+        let label = &text[start..j];
+        let is_tld = labels >= 2 && TLDS.contains(&label);
+        let next_dot = if text[j..].starts_with('.') {
+            Some(1)
+        } else if text[j..].starts_with('点') {
+            Some('点'.len_utf8())
+        } else {
+            None
+        };
+        match next_dot {
+            Some(n) if j + n < bytes.len() && bytes[j + n].is_ascii_alphanumeric() => {
+                j += n;
+            }
+            _ => {
+                if !is_tld {
+                    return None;
+                }
+                // optional path
+                if j < bytes.len() && bytes[j] == b'/' {
+                    while j < bytes.len() && url_char(bytes[j]) {
+                        j += 1;
+                    }
+                }
+                return Some(j);
+            }
+        }
+    }
+}
+
+fn is_platform_link(link: &str, platform_hosts: &[String]) -> bool {
+    let rest = link
+        .trim_start_matches("https://")
+        .trim_start_matches("http://");
+    let host = rest.split(['/', '?', '#', ':']).next().unwrap_or("");
+    let host = host.replace('点', ".");
+    platform_hosts.iter().any(|h| {
+        host == *h
+            || (host.len() > h.len()
+                && host.ends_with(h.as_str())
+                && host.as_bytes()[host.len() - h.len() - 1] == b'.')
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(text: &str) -> Vec<(TokenKind, &str)> {
+        let mut out = Vec::new();
+        let hosts = vec!["taobao.com".to_string(), "tb.cn".to_string()];
+        find_tokens(text, &hosts, &mut out);
+        out.iter()
+            .map(|t| (t.kind, &text[t.start as usize..t.end as usize]))
+            .collect()
+    }
+
+    #[test]
+    fn recognizes_tokens() {
+        assert_eq!(
+            kinds("电话13826417789别"),
+            vec![
+                (TokenKind::Phone, "13826417789"),
+                (TokenKind::Digits, "13826417789")
+            ]
+        );
+        assert_eq!(
+            kinds("卡上 6222 0210 0112 3456 789"),
+            vec![
+                (TokenKind::Card, "6222 0210 0112 3456 789"),
+                (TokenKind::Digits, "6222 0210 0112 3456 789")
+            ]
+        );
+        assert_eq!(kinds("微信号:lily_8823"), vec![(TokenKind::Account, "lily_8823")]);
+        assert_eq!(
+            kinds("打开:tb-kefu点top/s/77 看"),
+            vec![(TokenKind::Url, "tb-kefu点top/s/77")]
+        );
+        assert_eq!(
+            kinds("http://tb-refund.top/k3"),
+            vec![(TokenKind::Url, "http://tb-refund.top/k3")]
+        );
+        assert!(kinds("https://item.taobao.com/item.htm?id=1").is_empty());
+        assert!(kinds("https://m.tb.cn/h.5xk2qa").is_empty());
+        assert_eq!(kinds("单号 sf1402938475612"), vec![(TokenKind::Account, "sf1402938475612")]);
+        assert!(kinds("身高165 体重110斤").is_empty());
+    }
+}

@@ -1,0 +1,530 @@
+//! Folding a message into the plain simplified text the automaton sees, with a map back.
+//!
+//! Scammers write 轉賬, ＶＸ, 加 微-信, 验🔑证码 and 一五九二… so that word filters miss them.
+//! [`fold`] undoes those evasions: compatibility forms (NFKC: full-width letters, circled
+//! digits, Kangxi radicals), ASCII case, traditional characters, invisible characters,
+//! separators and emoji between the characters of a word, and Chinese, financial or circled
+//! digits inside digit runs. Every folded character remembers the original bytes it came
+//! from, so a match in the folded text maps back to the evidence exactly as typed.
+//!
+//! Clause punctuation (，。！？；、 and newlines) is never dropped: removing separators must
+//! not join two clauses into one phrase (加，微信支付 is not 加微信).
+
+use unicode_normalization::UnicodeNormalization;
+use unicode_segmentation::UnicodeSegmentation;
+
+use crate::tables::t2s::T2S;
+
+/// Which foldings changed a character; a bit set, see [`Fold::names`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Fold(u16);
+
+impl Fold {
+    pub(crate) const WIDTH: Fold = Fold(1);
+    pub(crate) const CASE: Fold = Fold(1 << 1);
+    pub(crate) const TRADITIONAL: Fold = Fold(1 << 2);
+    pub(crate) const COMPAT: Fold = Fold(1 << 3);
+    pub(crate) const DIGITS: Fold = Fold(1 << 4);
+    pub(crate) const SEPARATOR: Fold = Fold(1 << 5);
+    pub(crate) const INVISIBLE: Fold = Fold(1 << 6);
+
+    const NAMES: [(Fold, &'static str); 7] = [
+        (Fold::WIDTH, "width"),
+        (Fold::CASE, "case"),
+        (Fold::TRADITIONAL, "traditional"),
+        (Fold::COMPAT, "compatibility"),
+        (Fold::DIGITS, "digits"),
+        (Fold::SEPARATOR, "separator"),
+        (Fold::INVISIBLE, "invisible"),
+    ];
+
+    pub(crate) fn contains(self, other: Fold) -> bool {
+        self.0 & other.0 == other.0
+    }
+
+    pub(crate) fn insert(&mut self, other: Fold) {
+        self.0 |= other.0;
+    }
+
+    /// The names of the foldings in this set, in a fixed order.
+    pub(crate) fn names(self) -> Vec<String> {
+        Fold::NAMES
+            .iter()
+            .filter(|(f, _)| self.contains(*f))
+            .map(|(_, n)| (*n).to_string())
+            .collect()
+    }
+}
+
+/// One character of the folded text and where it came from.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct FoldedChar {
+    /// Byte range in the original text this character was folded from.
+    pub orig_start: u32,
+    pub orig_end: u32,
+    /// Clause number: increases at every clause punctuation character.
+    pub clause: u32,
+    /// Foldings applied to this character, and `SEPARATOR`/`INVISIBLE` when something was
+    /// dropped right before it.
+    pub fold: Fold,
+}
+
+/// A folded message: the text the matcher sees plus the map back to the original.
+#[derive(Debug, Default)]
+pub(crate) struct Folded {
+    pub text: String,
+    pub chars: Vec<FoldedChar>,
+    /// For every byte of `text` (and one past the end), the index of its character.
+    pub char_of: Vec<u32>,
+    units: Vec<Unit>,
+    pending: Vec<Unit>,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Unit {
+    ch: char,
+    orig_start: u32,
+    orig_end: u32,
+    fold: Fold,
+}
+
+impl Folded {
+    /// The original byte range of the folded byte range `start..end` (`start < end`).
+    pub(crate) fn original_span(&self, start: usize, end: usize) -> (usize, usize) {
+        let first = self.char_of[start] as usize;
+        let last = self.char_of[end.saturating_sub(1).max(start)] as usize;
+        (
+            self.chars[first].orig_start as usize,
+            self.chars[last].orig_end as usize,
+        )
+    }
+
+    /// Foldings needed inside the folded byte range `start..end`.
+    pub(crate) fn folds_in(&self, start: usize, end: usize) -> Fold {
+        let first = self.char_of[start] as usize;
+        let last = self.char_of[end.saturating_sub(1).max(start)] as usize;
+        let mut all = Fold::default();
+        for (i, c) in self.chars[first..=last].iter().enumerate() {
+            let mut f = c.fold;
+            if i == 0 {
+                // What was dropped before the first character is outside the evidence.
+                f.0 &= !(Fold::SEPARATOR.0 | Fold::INVISIBLE.0);
+            }
+            all.insert(f);
+        }
+        all
+    }
+
+    /// Character index of folded byte `b` (`b <= text.len()`).
+    pub(crate) fn char_index(&self, b: usize) -> usize {
+        self.char_of[b] as usize
+    }
+
+    /// Clause number of the character at folded byte `b` (`b < text.len()`).
+    pub(crate) fn clause_at(&self, b: usize) -> u32 {
+        self.chars[self.char_of[b] as usize].clause
+    }
+}
+
+/// Folds `text` into `out`, reusing its buffers.
+pub(crate) fn fold_into(text: &str, out: &mut Folded) {
+    out.text.clear();
+    out.chars.clear();
+    out.char_of.clear();
+    out.units.clear();
+    out.pending.clear();
+    let mut units = std::mem::take(&mut out.units);
+    let mut pending = std::mem::take(&mut out.pending);
+    let mut dropped_invisible = false;
+    let mut prev_word: Option<char> = None;
+
+    for (start, grapheme) in text.grapheme_indices(true) {
+        let end = start + grapheme.len();
+        let (os, oe) = (start as u32, end as u32);
+        let mut cs = grapheme.chars();
+        let first = cs.next().unwrap_or(' ');
+        let multi = cs.next().is_some();
+        if multi && is_symbol(first) {
+            // An emoji sequence (ZWJ, keycap, skin tone, flag) goes whole.
+            pending.push(Unit {
+                ch: first,
+                orig_start: os,
+                orig_end: oe,
+                fold: Fold::default(),
+            });
+            continue;
+        }
+        for (offset, c) in grapheme.char_indices() {
+            let cos = os + offset as u32;
+            let coe = if multi {
+                cos + c.len_utf8() as u32
+            } else {
+                oe
+            };
+            if is_invisible(c) {
+                dropped_invisible = true;
+                continue;
+            }
+            let before = units.len();
+            fold_char(c, cos, coe, &mut units);
+            // Separators and symbols are held back until we know what follows them.
+            let mut i = before;
+            while i < units.len() {
+                let u = units[i];
+                if is_separator(u.ch) || is_symbol(u.ch) {
+                    pending.push(u);
+                    units.remove(i);
+                    continue;
+                }
+                let joins = match prev_word {
+                    Some(p) => is_word(p) && is_word(u.ch) && (is_han(p) || is_han(u.ch)),
+                    None => false,
+                };
+                let mut u = u;
+                if !pending.is_empty() {
+                    if joins {
+                        u.fold.insert(Fold::SEPARATOR);
+                    } else {
+                        let flushed = pending.len();
+                        units.splice(i..i, pending.drain(..).map(as_kept_separator));
+                        i += flushed;
+                    }
+                }
+                if dropped_invisible {
+                    u.fold.insert(Fold::INVISIBLE);
+                    dropped_invisible = false;
+                }
+                units[i] = u;
+                prev_word = Some(u.ch);
+                i += 1;
+            }
+        }
+    }
+    units.extend(pending.drain(..).map(as_kept_separator));
+    digits_pass(&mut units);
+
+    let mut clause = 0u32;
+    for u in &units {
+        out.text.push(u.ch);
+        for _ in 0..u.ch.len_utf8() {
+            out.char_of.push(out.chars.len() as u32);
+        }
+        out.chars.push(FoldedChar {
+            orig_start: u.orig_start,
+            orig_end: u.orig_end,
+            clause,
+            fold: u.fold,
+        });
+        if is_clause_break(u.ch) {
+            clause += 1;
+        }
+    }
+    out.char_of.push(out.chars.len() as u32);
+    out.units = units;
+    out.pending = pending;
+}
+
+/// Folds `text` and returns just the folded string (for lexicon terms and tests).
+pub fn fold(text: &str) -> String {
+    let mut f = Folded::default();
+    fold_into(text, &mut f);
+    f.text
+}
+
+fn as_kept_separator(mut u: Unit) -> Unit {
+    if u.ch.is_whitespace() {
+        u.ch = ' ';
+    }
+    u
+}
+
+/// Folds one character into zero or more units.
+fn fold_char(c: char, os: u32, oe: u32, out: &mut Vec<Unit>) {
+    let push = |out: &mut Vec<Unit>, ch: char, fold: Fold| {
+        out.push(Unit {
+            ch,
+            orig_start: os,
+            orig_end: oe,
+            fold,
+        })
+    };
+    if c.is_ascii() {
+        if c.is_ascii_uppercase() {
+            push(out, c.to_ascii_lowercase(), Fold::CASE);
+        } else {
+            push(out, c, Fold::default());
+        }
+        return;
+    }
+    if let Some(d) = dingbat_digit(c) {
+        push(out, d, Fold::DIGITS);
+        return;
+    }
+    if let Some(s) = to_simplified(c) {
+        push(out, s, Fold::TRADITIONAL);
+        return;
+    }
+    if is_plain_han(c) || is_clause_break(c) {
+        push(out, c, Fold::default());
+        return;
+    }
+    // Compatibility forms: full-width ASCII, circled and parenthesized digits and letters,
+    // mathematical letters, Kangxi radicals, ligatures.
+    let fold = if ('\u{ff01}'..='\u{ff5e}').contains(&c) {
+        Fold::WIDTH
+    } else {
+        Fold::COMPAT
+    };
+    let mut n = 0;
+    let start = out.len();
+    for d in std::iter::once(c).nfkc() {
+        n += 1;
+        if n > 4 {
+            break;
+        }
+        let (d, extra) = if d.is_ascii_uppercase() {
+            (d.to_ascii_lowercase(), Fold::CASE)
+        } else {
+            (d, Fold::default())
+        };
+        let d = to_simplified(d).unwrap_or(d);
+        let mut f = extra;
+        if d != c {
+            f.insert(fold);
+        }
+        push(out, d, f);
+    }
+    if n > 4 || n == 0 {
+        out.truncate(start);
+        push(out, c, Fold::default());
+    }
+}
+
+fn to_simplified(c: char) -> Option<char> {
+    T2S.binary_search_by_key(&c, |&(t, _)| t)
+        .ok()
+        .map(|i| T2S[i].1)
+}
+
+/// ❶..❿, ➀..➉, ➊..➓: dingbat digits that NFKC leaves alone.
+fn dingbat_digit(c: char) -> Option<char> {
+    let n = match c {
+        '\u{2776}'..='\u{277e}' => c as u32 - 0x2776 + 1,
+        '\u{2780}'..='\u{2788}' => c as u32 - 0x2780 + 1,
+        '\u{278a}'..='\u{2792}' => c as u32 - 0x278a + 1,
+        _ => return None,
+    };
+    char::from_digit(n, 10)
+}
+
+/// Chinese digits are converted only inside runs of at least this many digits, so that
+/// 一下, 三倍 and 九五新 stay words while 一五九二六四一七七八三 becomes a phone number.
+const MIN_DIGIT_RUN: usize = 4;
+
+fn digit_value(c: char) -> Option<char> {
+    Some(match c {
+        '0'..='9' => c,
+        '〇' | '零' => '0',
+        '一' | '壹' | '幺' => '1',
+        '二' | '贰' => '2',
+        '三' | '叁' | '参' => '3',
+        '四' | '肆' => '4',
+        '五' | '伍' => '5',
+        '六' | '陆' => '6',
+        '七' | '柒' => '7',
+        '八' | '捌' => '8',
+        '九' | '玖' => '9',
+        _ => return None,
+    })
+}
+
+/// Rewrites Chinese and financial digits inside long digit runs as ASCII digits. A run may
+/// hold single spaces or hyphens between digit groups (陆贰贰贰 捌肆零零).
+fn digits_pass(units: &mut [Unit]) {
+    let mut i = 0;
+    while i < units.len() {
+        if digit_value(units[i].ch).is_none() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut digits = 0;
+        let mut j = i;
+        while j < units.len() {
+            if digit_value(units[j].ch).is_some() {
+                digits += 1;
+                j += 1;
+            } else if matches!(units[j].ch, ' ' | '-')
+                && j + 1 < units.len()
+                && digit_value(units[j + 1].ch).is_some()
+            {
+                j += 1;
+            } else {
+                break;
+            }
+        }
+        if digits >= MIN_DIGIT_RUN {
+            for u in &mut units[start..j] {
+                if let Some(d) = digit_value(u.ch) {
+                    if d != u.ch {
+                        u.ch = d;
+                        u.fold.insert(Fold::DIGITS);
+                    }
+                }
+            }
+        }
+        i = j.max(i + 1);
+    }
+}
+
+/// Characters that are never visible: zero-width, bidi controls, variation selectors.
+fn is_invisible(c: char) -> bool {
+    matches!(c,
+        '\u{00ad}' | '\u{034f}' | '\u{061c}' | '\u{115f}' | '\u{1160}' | '\u{17b4}' | '\u{17b5}'
+        | '\u{180b}'..='\u{180f}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}'
+        | '\u{2060}'..='\u{206f}' | '\u{3164}' | '\u{fe00}'..='\u{fe0f}' | '\u{feff}'
+        | '\u{ffa0}' | '\u{e0000}'..='\u{e0fff}' | '\u{1d173}'..='\u{1d17a}')
+}
+
+/// Visible characters that separate letters of a word without meaning anything.
+fn is_separator(c: char) -> bool {
+    (c.is_whitespace() && c != '\n' && c != '\r')
+        || matches!(
+            c,
+            '-' | '_'
+                | '.'
+                | '*'
+                | '~'
+                | '/'
+                | '\\'
+                | '|'
+                | '+'
+                | '='
+                | '#'
+                | '`'
+                | '\''
+                | '"'
+                | '^'
+                | '·'
+                | '・'
+                | '•'
+                | '‧'
+                | '∙'
+                | '—'
+                | '–'
+                | '‐'
+                | '〜'
+                | '丶'
+                | '“'
+                | '”'
+                | '‘'
+                | '’'
+        )
+}
+
+/// Emoji, dingbats, arrows, shapes and other pictographs.
+fn is_symbol(c: char) -> bool {
+    matches!(c,
+        '\u{00a9}' | '\u{00ae}' | '\u{203c}' | '\u{2049}' | '\u{2122}' | '\u{2139}'
+        | '\u{2190}'..='\u{21ff}' | '\u{2300}'..='\u{23ff}' | '\u{2460}'..='\u{24ff}'
+        | '\u{2500}'..='\u{27bf}' | '\u{2900}'..='\u{2bff}' | '\u{3030}' | '\u{303d}'
+        | '\u{3297}' | '\u{3299}' | '\u{1f000}'..='\u{1faff}')
+}
+
+/// Punctuation that ends a clause; gaps in rules and negation scope stop here.
+pub(crate) fn is_clause_break(c: char) -> bool {
+    matches!(
+        c,
+        ',' | ';'
+            | '!'
+            | '?'
+            | '\n'
+            | '\r'
+            | '。'
+            | '，'
+            | '、'
+            | '；'
+            | '！'
+            | '？'
+            | '…'
+            | '｡'
+            | '､'
+            | '【'
+            | '】'
+            | '「'
+            | '」'
+            | '『'
+            | '』'
+            | '('
+            | ')'
+            | '['
+            | ']'
+    )
+}
+
+/// A Han character (CJK unified ideographs and their extensions).
+pub(crate) fn is_han(c: char) -> bool {
+    matches!(c,
+        '\u{3400}'..='\u{4dbf}' | '\u{4e00}'..='\u{9fff}' | '\u{f900}'..='\u{faff}'
+        | '\u{20000}'..='\u{3134f}')
+}
+
+fn is_plain_han(c: char) -> bool {
+    matches!(c, '\u{4e00}'..='\u{9fff}')
+}
+
+fn is_word(c: char) -> bool {
+    is_han(c) || c.is_ascii_alphanumeric()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn span_of(text: &str, needle: &str) -> Option<String> {
+        let mut f = Folded::default();
+        fold_into(text, &mut f);
+        let at = f.text.find(needle)?;
+        let (s, e) = f.original_span(at, at + needle.len());
+        Some(text[s..e].to_string())
+    }
+
+    #[test]
+    fn folds_common_evasions() {
+        let cases = [
+            ("直接轉賬給我", "直接转账给我"),
+            ("ＶＸ：ｔｂ８８６６", "vx:tb8866"),
+            ("加 微-信 聊", "加微信聊"),
+            ("验🔑证码", "验证码"),
+            ("加微💬信", "加微信"),
+            ("薇信同号 一五九二六四一七七八三", "薇信同号15926417783"),
+            ("扣扣 ⑨⑧⑦⑥⑤④③②①", "扣扣987654321"),
+            ("tb官⽅客服", "tb官方客服"),
+            ("验\u{200b}证\u{200d}码", "验证码"),
+            ("加，微信支付可以吗", "加,微信支付可以吗"),
+            ("QQ 2738491056", "qq 2738491056"),
+            ("陆贰贰贰 捌肆零零", "6222 8400"),
+            ("九五新 一下", "九五新一下"),
+            ("http://tb-refund.top/k3", "http://tb-refund.top/k3"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(fold(input), want, "folding {input:?}");
+        }
+    }
+
+    #[test]
+    fn spans_map_back_to_the_typed_evidence() {
+        assert_eq!(span_of("把 验-证-码 报", "验证码").as_deref(), Some("验-证-码"));
+        assert_eq!(span_of("付✅了", "付了").as_deref(), Some("付✅了"));
+        assert_eq!(span_of("直接轉賬給我", "转账").as_deref(), Some("轉賬"));
+        assert_eq!(span_of("ｖｘ：1", "vx").as_deref(), Some("ｖｘ"));
+    }
+
+    #[test]
+    fn folding_is_idempotent_on_samples() {
+        for s in ["加 微 信", "①②③ 壹參伍", "ＡＢＣ 轉賬 🍑", "a - b", "  "] {
+            let once = fold(s);
+            assert_eq!(fold(&once), once, "{s:?}");
+        }
+    }
+}

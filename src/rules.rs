@@ -1,0 +1,628 @@
+//! Rules over term hits: ordered items with bounded gaps, word-boundary checks, the
+//! allow-list, warning and negation scope, speaker conditions and conversation signals.
+//!
+//! The lexicon is compiled once into an [`Engine`]: every literal of every class and rule
+//! goes into one automaton, and each literal knows which (pattern, item) slots it fills.
+//! A message is then one automaton pass, a sort of the few candidate slots it produced, and
+//! a bounded search per pattern that has a candidate for every item.
+
+use std::collections::HashMap;
+
+use crate::conversation::{ConversationState, Speaker, Turn};
+use crate::error::Error;
+use crate::lexicon::pattern::{Alt, Gap, RawPattern, TokenKind};
+use crate::lexicon::LexiconSet;
+use crate::matcher::{find_tokens, Hit, Matcher, TokenHit};
+use crate::normalize::{fold, fold_into, is_han, Folded};
+use crate::report::{Category, Finding, Report, Severity};
+use crate::segment::Segmenter;
+
+/// A negation cue counts when it ends at most this many characters before a hit.
+const NEGATION_BEFORE_WINDOW: usize = 4;
+/// A negation cue counts when it starts at most this many characters after a hit.
+const NEGATION_AFTER_WINDOW: usize = 3;
+/// Search steps one pattern may take on one message: bounds the worst case.
+const SEARCH_BUDGET: usize = 4096;
+
+const CUE_WARNING: u8 = 1;
+const CUE_NEG_BEFORE: u8 = 1 << 1;
+const CUE_NEG_AFTER: u8 = 1 << 2;
+const CUE_QUESTION: u8 = 1 << 3;
+const CUE_ALLOW: u8 = 1 << 4;
+
+#[derive(Clone, Copy, Debug)]
+struct Use {
+    pattern: u32,
+    item: u16,
+}
+
+#[derive(Debug)]
+struct CompiledPattern {
+    rule: u32,
+    unless: bool,
+    boundary: Vec<bool>,
+    gaps: Vec<Gap>,
+}
+
+/// A rule ready to run.
+#[derive(Debug)]
+pub(crate) struct CompiledRule {
+    pub id: String,
+    pub category: Option<Category>,
+    pub severity: Severity,
+    pub explanation: String,
+    speakers: Vec<Option<Speaker>>,
+    not_speakers: Vec<Option<Speaker>>,
+    signal: Option<u16>,
+    requires: Vec<u16>,
+    negatable: bool,
+}
+
+/// The compiled lexicon.
+#[derive(Debug)]
+pub(crate) struct Engine {
+    matcher: Matcher,
+    term_uses: Vec<Vec<Use>>,
+    term_cues: Vec<u8>,
+    token_uses: Vec<(TokenKind, Use)>,
+    patterns: Vec<CompiledPattern>,
+    pub rules: Vec<CompiledRule>,
+    platform_hosts: Vec<String>,
+    pub segmenter: Segmenter,
+}
+
+/// Per-thread buffers reused from message to message.
+#[derive(Debug, Default)]
+pub(crate) struct Scratch {
+    folded: Folded,
+    hits: Vec<Hit>,
+    tokens: Vec<TokenHit>,
+    cands: Vec<Cand>,
+    bounds: Vec<u32>,
+    cue_spans: Vec<(u8, u32, u32)>,
+    matches: Vec<(u32, u32, u32)>,
+    vetoed: Vec<u32>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct Cand {
+    pattern: u32,
+    item: u16,
+    start: u32,
+    end: u32,
+}
+
+struct Terms {
+    index: HashMap<String, u32>,
+    list: Vec<String>,
+    uses: Vec<Vec<Use>>,
+    cues: Vec<u8>,
+}
+
+impl Terms {
+    fn intern(&mut self, literal: &str) -> Option<u32> {
+        let folded = fold(literal).trim().to_string();
+        if folded.is_empty() {
+            return None;
+        }
+        if let Some(&id) = self.index.get(&folded) {
+            return Some(id);
+        }
+        let id = self.list.len() as u32;
+        self.index.insert(folded.clone(), id);
+        self.list.push(folded);
+        self.uses.push(Vec::new());
+        self.cues.push(0);
+        Some(id)
+    }
+}
+
+impl Engine {
+    /// Compiles a merged lexicon. Every problem names the file, line and rule.
+    pub(crate) fn compile(set: &LexiconSet) -> Result<Engine, Error> {
+        let mut terms = Terms {
+            index: HashMap::new(),
+            list: Vec::new(),
+            uses: Vec::new(),
+            cues: Vec::new(),
+        };
+        let mut token_uses = Vec::new();
+        let mut patterns = Vec::new();
+        let mut rules = Vec::new();
+        let mut signals: Vec<String> = Vec::new();
+        let signal_id = |name: &str, signals: &mut Vec<String>| -> u16 {
+            match signals.iter().position(|s| s == name) {
+                Some(i) => i as u16,
+                None => {
+                    signals.push(name.to_string());
+                    (signals.len() - 1) as u16
+                }
+            }
+        };
+        for def in &set.rules {
+            if let Some(s) = &def.signal {
+                signal_id(s, &mut signals);
+            }
+        }
+        for (r, def) in set.rules.iter().enumerate() {
+            let err = |msg: String| Error::lexicon(&def.file, def.line, Some(&def.id), msg);
+            let all = def
+                .patterns
+                .iter()
+                .map(|p| (p, false))
+                .chain(def.unless.iter().map(|p| (p, true)));
+            for (raw, unless) in all {
+                let p = patterns.len() as u32;
+                compile_pattern(raw, p, set, &mut terms, &mut token_uses).map_err(err)?;
+                patterns.push(CompiledPattern {
+                    rule: r as u32,
+                    unless,
+                    boundary: raw.items.iter().map(|i| i.boundary).collect(),
+                    gaps: raw.gaps.clone(),
+                });
+            }
+            let mut requires = Vec::new();
+            for name in &def.requires {
+                match signals.iter().position(|s| s == name) {
+                    Some(i) => requires.push(i as u16),
+                    None => return Err(err(format!("requires signal {name:?}, which no rule raises"))),
+                }
+            }
+            rules.push(CompiledRule {
+                id: def.id.clone(),
+                category: def.category,
+                severity: def.severity,
+                explanation: def.explanation.clone(),
+                speakers: def.speakers.clone(),
+                not_speakers: def.not_speakers.clone(),
+                signal: def
+                    .signal
+                    .as_deref()
+                    .map(|s| signal_id(s, &mut signals)),
+                requires,
+                negatable: def.negatable,
+            });
+        }
+        let cue_lists = [
+            (&set.context.warning, CUE_WARNING),
+            (&set.context.negation_before, CUE_NEG_BEFORE),
+            (&set.context.negation_after, CUE_NEG_AFTER),
+            (&set.context.question, CUE_QUESTION),
+            (&set.allow, CUE_ALLOW),
+        ];
+        for (list, flag) in cue_lists {
+            for cue in list {
+                let id = terms.intern(cue).ok_or_else(|| {
+                    Error::lexicon("lexicon", None, None, format!("empty context cue {cue:?}"))
+                })?;
+                terms.cues[id as usize] |= flag;
+            }
+        }
+        for uses in &mut terms.uses {
+            uses.sort_by_key(|u| (u.pattern, u.item));
+            uses.dedup_by_key(|u| (u.pattern, u.item));
+        }
+        let mut extra: Vec<String> = set
+            .classes
+            .values()
+            .flatten()
+            .map(|v| fold(v))
+            .filter(|v| v.chars().count() >= 2 && v.chars().all(is_han))
+            .collect();
+        extra.sort();
+        extra.dedup();
+        let matcher =
+            Matcher::new(terms.list).map_err(|e| Error::lexicon("lexicon", None, None, e))?;
+        Ok(Engine {
+            matcher,
+            term_uses: terms.uses,
+            term_cues: terms.cues,
+            token_uses,
+            patterns,
+            rules,
+            platform_hosts: set
+                .platform_hosts
+                .iter()
+                .map(|h| h.to_ascii_lowercase())
+                .collect(),
+            segmenter: Segmenter::new(extra),
+        })
+    }
+
+    /// Every literal the automaton is built from, folded.
+    pub(crate) fn terms(&self) -> &[String] {
+        self.matcher.terms()
+    }
+
+    /// Heap bytes used by the automaton.
+    pub(crate) fn automaton_bytes(&self) -> usize {
+        self.matcher.memory_usage()
+    }
+
+    /// Scans one message. `state` carries the conversation's signals, if there is one.
+    /// Findings come back unmerged, one per rule that fired; see [`build_report`].
+    pub(crate) fn scan(
+        &self,
+        turn: Turn<'_>,
+        state: Option<&mut ConversationState>,
+        scratch: &mut Scratch,
+    ) -> Outcome {
+        let Scratch {
+            folded,
+            hits,
+            tokens,
+            cands,
+            bounds,
+            cue_spans,
+            matches,
+            vetoed,
+        } = scratch;
+        fold_into(turn.text, folded);
+        hits.clear();
+        tokens.clear();
+        self.matcher.find_all(&folded.text, hits);
+        if !self.token_uses.is_empty() {
+            find_tokens(&folded.text, &self.platform_hosts, tokens);
+        }
+        let position = state.as_ref().map_or(1, |s| s.seen + 1);
+        if hits.is_empty() && tokens.is_empty() {
+            if let Some(state) = state {
+                state.seen += 1;
+            }
+            return Outcome::default();
+        }
+
+        cue_spans.clear();
+        cands.clear();
+        let mut warning = false;
+        for h in hits.iter() {
+            let cue = self.term_cues[h.term as usize];
+            if cue & CUE_WARNING != 0 {
+                warning = true;
+            }
+            if cue & !CUE_WARNING != 0 {
+                cue_spans.push((cue, h.start, h.end));
+            }
+            for u in &self.term_uses[h.term as usize] {
+                cands.push(Cand {
+                    pattern: u.pattern,
+                    item: u.item,
+                    start: h.start,
+                    end: h.end,
+                });
+            }
+        }
+        for t in tokens.iter() {
+            for (kind, u) in &self.token_uses {
+                if *kind == t.kind {
+                    cands.push(Cand {
+                        pattern: u.pattern,
+                        item: u.item,
+                        start: t.start,
+                        end: t.end,
+                    });
+                }
+            }
+        }
+        cands.sort_unstable();
+        cands.dedup();
+
+        // Search each pattern that has a candidate for every item.
+        matches.clear();
+        let mut boundaries = Boundaries {
+            segmenter: &self.segmenter,
+            bounds,
+            ready: false,
+        };
+        let mut i = 0;
+        while i < cands.len() {
+            let p = cands[i].pattern;
+            let mut j = i;
+            while j < cands.len() && cands[j].pattern == p {
+                j += 1;
+            }
+            let group = &cands[i..j];
+            i = j;
+            let pattern = &self.patterns[p as usize];
+            let n = pattern.boundary.len();
+            let mut slices: [&[Cand]; 16] = [&[]; 16];
+            if n > slices.len() {
+                continue;
+            }
+            let mut k = 0;
+            let mut complete = true;
+            for (item, slice) in slices.iter_mut().enumerate().take(n) {
+                let s = k;
+                while k < group.len() && group[k].item as usize == item {
+                    k += 1;
+                }
+                if s == k {
+                    complete = false;
+                    break;
+                }
+                *slice = &group[s..k];
+            }
+            if !complete {
+                continue;
+            }
+            let mut search = Search {
+                pattern,
+                items: &slices[..n],
+                folded,
+                boundaries: &mut boundaries,
+                budget: SEARCH_BUDGET,
+            };
+            if let Some((s, e)) = search.first() {
+                matches.push((p, s, e));
+            }
+        }
+
+        vetoed.clear();
+        for &(p, _, _) in matches.iter() {
+            let pattern = &self.patterns[p as usize];
+            if pattern.unless {
+                vetoed.push(pattern.rule);
+            }
+        }
+
+        let mut findings: Vec<Finding> = Vec::new();
+        let mut raised: Vec<(u16, u32)> = Vec::new();
+        let mut last_rule = u32::MAX;
+        for &(p, s, e) in matches.iter() {
+            let pattern = &self.patterns[p as usize];
+            if pattern.unless || pattern.rule == last_rule || vetoed.contains(&pattern.rule) {
+                continue;
+            }
+            let rule = &self.rules[pattern.rule as usize];
+            if !rule.speakers.is_empty() && !rule.speakers.contains(&turn.speaker) {
+                continue;
+            }
+            if rule.not_speakers.contains(&turn.speaker) {
+                continue;
+            }
+            if cue_spans
+                .iter()
+                .any(|&(c, a, b)| c & CUE_ALLOW != 0 && a < e && s < b)
+            {
+                continue;
+            }
+            if rule.negatable && (warning || negated(folded, cue_spans, s, e)) {
+                continue;
+            }
+            let mut context = Vec::new();
+            if !rule.requires.is_empty() {
+                let Some(st) = state.as_deref() else { continue };
+                match rule.requires.iter().find_map(|&sig| st.signal(sig)) {
+                    Some(id) => context.push(id.to_string()),
+                    None => continue,
+                }
+            }
+            last_rule = pattern.rule;
+            if let Some(sig) = rule.signal {
+                raised.push((sig, pattern.rule));
+                continue;
+            }
+            let Some(category) = rule.category else { continue };
+            let (os, oe) = folded.original_span(s as usize, e as usize);
+            let char_start = turn.text[..os].chars().count();
+            let matched = turn.text[os..oe].to_string();
+            findings.push(Finding {
+                category,
+                severity: rule.severity,
+                rule: rule.id.clone(),
+                start: os,
+                end: oe,
+                char_start,
+                char_end: char_start + matched.chars().count(),
+                matched,
+                explanation: rule.explanation.clone(),
+                normalized: folded.folds_in(s as usize, e as usize).names(),
+                context,
+            });
+        }
+
+        if let Some(state) = state {
+            state.seen += 1;
+            if !raised.is_empty() {
+                let id = turn.id.map_or_else(|| position.to_string(), str::to_string);
+                for &(sig, _) in &raised {
+                    state.raise(sig, &id);
+                }
+            }
+        }
+        Outcome {
+            findings,
+            raised_by: raised.into_iter().map(|(_, r)| r).collect(),
+        }
+    }
+}
+
+/// What one message produced before findings are merged into a report.
+#[derive(Debug, Default)]
+pub(crate) struct Outcome {
+    /// One finding per rule that fired.
+    pub findings: Vec<Finding>,
+    /// Indexes of the signal rules that fired.
+    pub raised_by: Vec<u32>,
+}
+
+/// Keeps the strongest finding per category and sets the message's severity.
+pub(crate) fn build_report(mut findings: Vec<Finding>) -> Report {
+    findings.sort_by(|a, b| {
+        a.category
+            .cmp(&b.category)
+            .then(b.severity.cmp(&a.severity))
+            .then(b.context.len().cmp(&a.context.len()))
+            .then(a.start.cmp(&b.start))
+    });
+    findings.dedup_by(|later, kept| later.category == kept.category);
+    findings.sort_by_key(|f| (f.start, f.end));
+    let top = findings
+        .iter()
+        .map(|f| f.severity)
+        .max()
+        .unwrap_or(Severity::None);
+    let serious = findings
+        .iter()
+        .filter(|f| f.severity >= Severity::Medium)
+        .count();
+    let severity = if serious >= 2 { top.raised() } else { top };
+    Report { severity, findings }
+}
+
+/// True when a negation or question cue governs the hit at folded bytes `s..e`.
+fn negated(folded: &Folded, cues: &[(u8, u32, u32)], s: u32, e: u32) -> bool {
+    let (s, e) = (s as usize, e as usize);
+    let clause_s = folded.clause_at(s);
+    let clause_e = folded.clause_at(e - 1);
+    cues.iter().any(|&(cue, a, b)| {
+        let (a, b) = (a as usize, b as usize);
+        if cue & CUE_NEG_BEFORE != 0
+            && a < s
+            && folded.clause_at(a) == clause_s
+            && (b > s
+                || folded.char_index(s) - folded.char_index(b) <= NEGATION_BEFORE_WINDOW)
+        {
+            return true;
+        }
+        if cue & CUE_NEG_AFTER != 0
+            && a >= e
+            && folded.clause_at(a) == clause_e
+            && folded.char_index(a) - folded.char_index(e) <= NEGATION_AFTER_WINDOW
+        {
+            return true;
+        }
+        cue & CUE_QUESTION != 0
+            && (folded.clause_at(a) == clause_s || folded.clause_at(b - 1) == clause_e)
+    })
+}
+
+fn compile_pattern(
+    raw: &RawPattern,
+    p: u32,
+    set: &LexiconSet,
+    terms: &mut Terms,
+    token_uses: &mut Vec<(TokenKind, Use)>,
+) -> Result<(), String> {
+    if raw.items.len() > 16 {
+        return Err("a pattern may have at most 16 items".into());
+    }
+    for (i, item) in raw.items.iter().enumerate() {
+        let u = Use {
+            pattern: p,
+            item: i as u16,
+        };
+        for alt in &item.alts {
+            match alt {
+                Alt::Literal(lit) => {
+                    let id = terms
+                        .intern(lit)
+                        .ok_or_else(|| format!("literal {lit:?} folds to nothing"))?;
+                    terms.uses[id as usize].push(u);
+                }
+                Alt::Class(name) => {
+                    let variants = set
+                        .classes
+                        .get(name)
+                        .ok_or_else(|| format!("unknown class {{{name}}}"))?;
+                    for v in variants {
+                        let id = terms.intern(v).ok_or_else(|| {
+                            format!("variant {v:?} of class {{{name}}} folds to nothing")
+                        })?;
+                        terms.uses[id as usize].push(u);
+                    }
+                }
+                Alt::Token(kind) => token_uses.push((*kind, u)),
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Word boundaries of the current message, computed on first need.
+struct Boundaries<'a> {
+    segmenter: &'a Segmenter,
+    bounds: &'a mut Vec<u32>,
+    ready: bool,
+}
+
+impl Boundaries<'_> {
+    fn on_boundaries(&mut self, text: &str, start: u32, end: u32) -> bool {
+        if !self.ready {
+            self.segmenter.boundaries(text, self.bounds);
+            self.ready = true;
+        }
+        self.bounds.binary_search(&start).is_ok() && self.bounds.binary_search(&end).is_ok()
+    }
+}
+
+/// A bounded depth-first search for the leftmost match of one pattern.
+struct Search<'a, 'b> {
+    pattern: &'a CompiledPattern,
+    items: &'a [&'a [Cand]],
+    folded: &'a Folded,
+    boundaries: &'a mut Boundaries<'b>,
+    budget: usize,
+}
+
+impl Search<'_, '_> {
+    fn first(&mut self) -> Option<(u32, u32)> {
+        for c in self.items[0] {
+            if !self.fits(0, c) {
+                continue;
+            }
+            if let Some(end) = self.extend(1, c.end) {
+                return Some((c.start, end));
+            }
+            if self.budget == 0 {
+                return None;
+            }
+        }
+        None
+    }
+
+    fn fits(&mut self, item: usize, c: &Cand) -> bool {
+        if self.budget == 0 {
+            return false;
+        }
+        self.budget -= 1;
+        !self.pattern.boundary[item]
+            || self
+                .boundaries
+                .on_boundaries(&self.folded.text, c.start, c.end)
+    }
+
+    fn extend(&mut self, item: usize, prev_end: u32) -> Option<u32> {
+        if item == self.items.len() {
+            return Some(prev_end);
+        }
+        let gap = self.pattern.gaps[item - 1];
+        let prev_char = self.folded.char_index(prev_end as usize);
+        let prev_clause = self.folded.clause_at(prev_end as usize - 1);
+        for c in self.items[item] {
+            if c.start < prev_end {
+                continue;
+            }
+            let between = self.folded.char_index(c.start as usize) - prev_char;
+            if between > gap.max as usize {
+                break;
+            }
+            if between < gap.min as usize {
+                continue;
+            }
+            if !gap.cross_clause && self.folded.clause_at(c.start as usize) != prev_clause {
+                continue;
+            }
+            if !self.fits(item, c) {
+                if self.budget == 0 {
+                    return None;
+                }
+                continue;
+            }
+            if let Some(end) = self.extend(item + 1, c.end) {
+                return Some(end);
+            }
+        }
+        None
+    }
+}

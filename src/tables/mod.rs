@@ -1,0 +1,3 @@
+//! Generated lookup tables; see `scripts/` for how each is made.
+
+pub(crate) mod t2s;
