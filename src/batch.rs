@@ -114,8 +114,12 @@ impl ConversationMap {
         self.map.remove(key).map(|(s, _)| s).unwrap_or_default()
     }
 
-    /// Puts a state back as the most recently used, evicting past capacity.
+    /// Puts a state back as the most recently used, evicting past capacity. A state with no
+    /// signal carries nothing and is not kept, so quiet conversations cost no memory.
     pub fn put(&mut self, key: String, state: ConversationState) {
+        if !state.has_signals() {
+            return;
+        }
         self.clock += 1;
         self.order.push_back((key.clone(), self.clock));
         self.map.insert(key, (state, self.clock));
@@ -275,8 +279,16 @@ fn scan_chunk(
                     let Ok(record) = &parsed[i] else {
                         return (i, Report::default());
                     };
+                    let fallback_id;
+                    let id = match &record.id {
+                        Some(id) => id.as_str(),
+                        None => {
+                            fallback_id = record.line.to_string();
+                            fallback_id.as_str()
+                        }
+                    };
                     let turn = Turn {
-                        id: record.id.as_deref(),
+                        id: Some(id),
                         speaker: record
                             .speaker
                             .as_deref()
@@ -321,12 +333,18 @@ mod tests {
 
     #[test]
     fn conversation_map_evicts_least_recently_used() {
+        let marked = || {
+            let mut s = ConversationState::new();
+            s.raise(0, "m");
+            s
+        };
         let mut m = ConversationMap::new(2);
-        m.put("a".into(), ConversationState::new());
-        m.put("b".into(), ConversationState::new());
+        m.put("a".into(), marked());
+        m.put("b".into(), marked());
         let a = m.take("a");
         m.put("a".into(), a);
-        m.put("c".into(), ConversationState::new());
+        m.put("c".into(), marked());
+        m.put("quiet".into(), ConversationState::new());
         assert_eq!(m.len(), 2);
         assert_eq!(m.evicted(), 1);
         assert!(m.map.contains_key("a") && m.map.contains_key("c"));

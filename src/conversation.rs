@@ -107,6 +107,11 @@ impl ConversationState {
         self.seen
     }
 
+    /// True once any signal has been raised.
+    pub fn has_signals(&self) -> bool {
+        !self.signals.is_empty()
+    }
+
     pub(crate) fn signal(&self, signal: u16) -> Option<&str> {
         self.signals
             .iter()

@@ -63,6 +63,10 @@ pub struct RuleInfo {
     pub explanation: String,
     /// The file it comes from.
     pub file: String,
+    /// How many examples it carries.
+    pub examples: usize,
+    /// How many counter-examples it carries.
+    pub counter_examples: usize,
 }
 
 /// An example or counter-example that did not behave as its rule says.
@@ -254,6 +258,8 @@ impl Detector {
                 signal: r.signal.clone(),
                 explanation: r.explanation.clone(),
                 file: r.file.clone(),
+                examples: r.examples.len(),
+                counter_examples: r.counter_examples.len(),
             })
             .collect()
     }

@@ -1,1 +1,9 @@
+//! One integration-test binary (links once, which matters on 2 cores).
 
+mod util;
+
+mod cases;
+mod cli;
+mod conversation;
+mod lexicon_examples;
+mod quality;

@@ -1,0 +1,111 @@
+//! Behavioural cases as data: `tests/cases/*.toml`, extendable without writing Rust.
+
+use std::collections::HashSet;
+
+use scamscan::{Category, ConversationState, Severity, Speaker, Turn};
+use serde::Deserialize;
+
+use crate::util::detector;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct File {
+    case: Vec<Case>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Case {
+    name: String,
+    text: String,
+    #[serde(default)]
+    speaker: Option<Speaker>,
+    #[serde(default)]
+    before: Vec<Before>,
+    /// Categories that must be reported at medium or above; empty: nothing at medium or above.
+    expect: Vec<Category>,
+    /// Text that one finding's evidence must be exactly.
+    #[serde(default)]
+    evidence: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Before {
+    text: String,
+    #[serde(default)]
+    speaker: Option<Speaker>,
+}
+
+fn load() -> Vec<(String, Case)> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases");
+    let mut paths: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    paths.sort();
+    let mut out = Vec::new();
+    for path in paths {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let file: File = toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
+        out.extend(file.case.into_iter().map(|c| (stem.clone(), c)));
+    }
+    out
+}
+
+#[test]
+fn case_names_are_unique() {
+    let mut seen = HashSet::new();
+    for (file, case) in load() {
+        assert!(seen.insert(case.name.clone()), "duplicate case name {} in {file}", case.name);
+    }
+}
+
+#[test]
+fn cases_behave() {
+    let d = detector();
+    let mut failures = Vec::new();
+    let cases = load();
+    assert!(cases.len() >= 40, "only {} cases", cases.len());
+    for (file, case) in &cases {
+        let mut state = ConversationState::new();
+        for (i, b) in case.before.iter().enumerate() {
+            let id = format!("b{}", i + 1);
+            d.scan_turn(Turn { id: Some(&id), speaker: b.speaker, text: &b.text }, &mut state);
+        }
+        let report = d.scan_turn(
+            Turn { id: Some("case"), speaker: case.speaker, text: &case.text },
+            &mut state,
+        );
+        for f in &report.findings {
+            assert_eq!(&case.text[f.start..f.end], f.matched, "{}: span", case.name);
+        }
+        let got = report.categories_at(Severity::Medium);
+        let ok = if case.expect.is_empty() {
+            got.is_empty()
+        } else {
+            case.expect.iter().all(|c| got.contains(c))
+        };
+        let evidence_ok = case
+            .evidence
+            .as_ref()
+            .is_none_or(|e| report.findings.iter().any(|f| &f.matched == e));
+        if !ok || !evidence_ok {
+            let found: Vec<String> = report
+                .findings
+                .iter()
+                .map(|f| format!("{} {} {:?}", f.rule, f.severity, f.matched))
+                .collect();
+            failures.push(format!(
+                "{file}/{}: {:?} expected {:?}{} got {found:?}",
+                case.name,
+                case.text,
+                case.expect,
+                case.evidence.as_deref().map(|e| format!(" with evidence {e:?}")).unwrap_or_default()
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{} of {} cases fail:\n{}", failures.len(), cases.len(), failures.join("\n"));
+}

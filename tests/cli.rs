@@ -1,0 +1,203 @@
+//! The real binary, run in a temp dir: exit status, stderr and stdout.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use scamscan::io::{ErrorLine, OutputLine};
+use std::io::Write;
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_scamscan"))
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("scamscan-test-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn run_with_stdin(cmd: &mut Command, stdin: &str) -> Output {
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+/// Parses scan output strictly: every line is a scanned record or an error record.
+fn parse_lines(stdout: &[u8]) -> Vec<Result<OutputLine, ErrorLine>> {
+    String::from_utf8(stdout.to_vec())
+        .unwrap()
+        .lines()
+        .map(|l| match serde_json::from_str::<OutputLine>(l) {
+            Ok(o) => Ok(o),
+            Err(_) => Err(serde_json::from_str::<ErrorLine>(l)
+                .unwrap_or_else(|e| panic!("unparseable output line {l:?}: {e}"))),
+        })
+        .collect()
+}
+
+fn example_log() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/chat.jsonl")
+}
+
+#[test]
+fn scan_example_log_finds_scams_and_exits_zero() {
+    let out = bin().arg("scan").arg(example_log()).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let lines = parse_lines(&out.stdout);
+    let ids: Vec<String> = lines
+        .iter()
+        .map(|l| l.as_ref().unwrap().id.clone().unwrap())
+        .collect();
+    for want in ["a4", "b2", "b4", "c1", "c3", "e1", "e4", "e7", "e8", "e9"] {
+        assert!(ids.contains(&want.to_string()), "{want} not flagged; got {ids:?}");
+    }
+    for benign in ["a1", "a3", "c2", "d1", "d2", "e2", "e3", "e5", "e6", "e10"] {
+        assert!(!ids.contains(&benign.to_string()), "{benign} flagged");
+    }
+    let a4 = lines.iter().flatten().find(|l| l.id.as_deref() == Some("a4")).unwrap();
+    assert_eq!(a4.findings[0].context, vec!["a3".to_string()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("23 records read, 23 scanned, 0 in error"), "{stderr}");
+}
+
+#[test]
+fn all_pairs_output_with_input_and_spans_are_exact() {
+    let out = bin().args(["scan", "--all"]).arg(example_log()).output().unwrap();
+    let lines = parse_lines(&out.stdout);
+    let input = std::fs::read_to_string(example_log()).unwrap();
+    let texts: Vec<serde_json::Value> =
+        input.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), texts.len());
+    for (line, rec) in lines.iter().zip(&texts) {
+        let line = line.as_ref().unwrap();
+        let text = rec["text"].as_str().unwrap();
+        assert_eq!(line.id.as_deref(), rec["id"].as_str());
+        for f in &line.findings {
+            assert_eq!(&text[f.start..f.end], f.matched);
+            assert_eq!(text[..f.start].chars().count(), f.char_start);
+        }
+    }
+}
+
+#[test]
+fn bad_records_are_reported_in_place_and_the_scan_goes_on() {
+    let input = "{\"text\":\"你先付个定金我再发货\"}\n{broken\n\n{\"id\":\"x\"}\n{\"text\":42}\n{\"text\":\"在吗\"}\n";
+    let out = run_with_stdin(bin().args(["scan", "--all", "-"]), input);
+    assert_eq!(out.status.code(), Some(2));
+    let lines = parse_lines(&out.stdout);
+    assert_eq!(lines.len(), 5);
+    assert!(lines[0].is_ok());
+    assert_eq!(lines[1].as_ref().unwrap_err().line, 2);
+    assert_eq!(lines[2].as_ref().unwrap_err().line, 4);
+    assert!(lines[2].as_ref().unwrap_err().error.contains("missing field `text`"));
+    assert_eq!(lines[3].as_ref().unwrap_err().line, 5);
+    assert_eq!(lines[4].as_ref().unwrap().line, 6);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("5 records read, 2 scanned, 3 in error"), "{stderr}");
+}
+
+#[test]
+fn no_finding_exits_one_and_text_and_csv_inputs_work() {
+    let dir = temp_dir("formats");
+    let txt = dir.join("chat.txt");
+    std::fs::write(&txt, "在吗\n发什么快递\n").unwrap();
+    let out = bin().arg("scan").arg(&txt).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+
+    let csv = dir.join("chat.csv");
+    std::fs::write(&csv, "id,content\n1,\"加我微信,\n私下转账\"\n2,好的\n").unwrap();
+    let out = bin()
+        .args(["scan", "--text-field", "content"])
+        .arg(&csv)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let lines = parse_lines(&out.stdout);
+    assert_eq!(lines.len(), 1);
+    assert_eq!(lines[0].as_ref().unwrap().id.as_deref(), Some("1"));
+}
+
+#[test]
+fn missing_file_is_named_and_other_files_still_scanned() {
+    let out = bin()
+        .args(["scan", "/nonexistent/chat.jsonl"])
+        .arg(example_log())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("/nonexistent/chat.jsonl"), "{stderr}");
+    assert!(!parse_lines(&out.stdout).is_empty());
+}
+
+#[test]
+fn check_prints_json_record() {
+    let out = bin().args(["check", "--json", "你先付个定金我再发货"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let line: OutputLine = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(line.findings[0].category, scamscan::Category::DepositFirst);
+    let out = bin().args(["check", "请确定金额"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "no findings");
+}
+
+#[test]
+fn broken_user_lexicon_is_refused_with_file_line_and_rule() {
+    let dir = temp_dir("lexicon");
+    std::fs::write(
+        dir.join("mine.toml"),
+        "category = \"deposit_first\"\n\n[[rules]]\nid = \"mine/fee\"\nexplanation = \"x\"\npatterns = [\"先 {nosuchclass}\"]\nexamples = [\"a\"]\ncounter_examples = [\"b\"]\n",
+    )
+    .unwrap();
+    let out = bin().args(["lexicon", "check"]).arg(&dir).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("mine.toml:4: rule mine/fee: unknown class {nosuchclass}"), "{stderr}");
+
+    std::fs::write(
+        dir.join("mine.toml"),
+        "category = \"deposit_first\"\n\n[[rules]]\nid = \"mine/fee\"\nexplanation = \"x\"\npatterns = [\"先交 ~0..3 茶水费\"]\nexamples = [\"先交200茶水费\", \"先交茶费\"]\ncounter_examples = [\"b\"]\n",
+    )
+    .unwrap();
+    let out = bin().args(["lexicon", "check"]).arg(&dir).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("mine.toml:4: rule mine/fee: example does not fire: \"先交茶费\""), "{stderr}");
+}
+
+#[test]
+fn user_lexicon_adds_rules() {
+    let dir = temp_dir("user-rules");
+    std::fs::write(
+        dir.join("mine.toml"),
+        "category = \"deposit_first\"\n[[rules]]\nid = \"mine/tea\"\nexplanation = \"tea fee first\"\npatterns = [\"先交 ~0..3 茶水费\"]\nexamples = [\"先交200茶水费\"]\ncounter_examples = [\"茶水费免了\"]\n",
+    )
+    .unwrap();
+    let out = bin()
+        .args(["check", "--json", "--lexicon"])
+        .arg(&dir)
+        .arg("先交50茶水费")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let line: OutputLine = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(line.findings[0].rule, "mine/tea");
+}
+
+#[test]
+fn lexicon_terms_and_list() {
+    let out = bin().args(["lexicon", "terms"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let terms = String::from_utf8(out.stdout).unwrap();
+    assert!(terms.lines().any(|t| t == "微信"));
+    let out = bin().args(["lexicon", "list"]).output().unwrap();
+    let list = String::from_utf8(out.stdout).unwrap();
+    assert!(list.lines().any(|l| l.contains("\tdeposit_first\thigh\t")));
+}

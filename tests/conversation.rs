@@ -1,0 +1,101 @@
+//! Context across messages, through the library and through the batch scan.
+
+use scamscan::batch::{scan_stream, ConversationMap, Outcome, ScanOptions};
+use scamscan::io::{FieldMap, InputFormat, RecordReader};
+use scamscan::{Category, Speaker, Turn};
+
+use crate::util::detector;
+
+#[test]
+fn interleaved_log_keeps_conversations_apart() {
+    let log = [
+        r#"{"id":"a1","conversation":"A","speaker":"system","text":"买家已付款"}"#,
+        r#"{"id":"b1","conversation":"B","speaker":"buyer","text":"收货地址帮我改一下，改到我家"}"#,
+        r#"{"id":"a2","conversation":"A","speaker":"buyer","text":"收货地址帮我改一下，改到我家"}"#,
+    ]
+    .join("\n");
+    let reader = RecordReader::new(
+        Box::new(std::io::Cursor::new(log.into_bytes())),
+        InputFormat::Jsonl,
+        &FieldMap::default(),
+        1 << 20,
+    );
+    let mut outcomes = Vec::new();
+    let mut convs = ConversationMap::new(10);
+    let summary = scan_stream(
+        detector(),
+        None,
+        reader,
+        &ScanOptions::default(),
+        &mut convs,
+        &mut |o| -> Result<(), ()> {
+            outcomes.push(o);
+            Ok(())
+        },
+        &mut |_| {},
+    )
+    .unwrap()
+    .unwrap();
+    assert_eq!(summary.read, 3);
+    let reports: Vec<_> = outcomes
+        .into_iter()
+        .map(|o| match o {
+            Outcome::Scanned { record, report } => (record.id.unwrap(), report),
+            Outcome::Failed(e) => panic!("{e:?}"),
+        })
+        .collect();
+    assert!(reports[1].1.findings.is_empty(), "B flagged: {:?}", reports[1].1);
+    let a2 = &reports[2].1.findings;
+    assert_eq!(a2.len(), 1, "{a2:?}");
+    assert_eq!(a2[0].category, Category::AddressChangeAfterPayment);
+    assert_eq!(a2[0].context, vec!["a1".to_string()]);
+}
+
+#[test]
+fn conversation_type_carries_signals() {
+    let d = detector();
+    let mut chat = d.conversation();
+    let first = chat.push(Turn { id: Some("m1"), speaker: Some(Speaker::System), text: "订单状态：买家已付款" });
+    assert!(first.findings.is_empty());
+    let r = chat.push(Turn { id: Some("m2"), speaker: Some(Speaker::Buyer), text: "收件人改成我表哥吧" });
+    assert_eq!(r.findings.len(), 1);
+    assert_eq!(r.findings[0].context, vec!["m1".to_string()]);
+    // The same request with no payment before it is routine.
+    assert!(d.scan("收件人改成我表哥吧").findings.is_empty());
+}
+
+#[test]
+fn batch_equals_sequential_and_eviction_is_bounded() {
+    let mut lines = Vec::new();
+    for i in 0..300 {
+        lines.push(format!(r#"{{"id":"p{i}","conversation":"c{i}","speaker":"system","text":"买家已付款"}}"#));
+    }
+    for i in 0..300 {
+        lines.push(format!(r#"{{"id":"q{i}","conversation":"c{i}","speaker":"buyer","text":"地址帮我改一下"}}"#));
+    }
+    let log = lines.join("\n");
+    let run = |capacity: usize, chunk: usize| {
+        let reader = RecordReader::new(
+            Box::new(std::io::Cursor::new(log.clone().into_bytes())),
+            InputFormat::Jsonl,
+            &FieldMap::default(),
+            1 << 20,
+        );
+        let mut flagged = 0;
+        let mut convs = ConversationMap::new(capacity);
+        let options = ScanOptions { chunk_records: chunk, ..ScanOptions::default() };
+        scan_stream(detector(), None, reader, &options, &mut convs, &mut |o| -> Result<(), ()> {
+            if let Outcome::Scanned { report, .. } = o {
+                flagged += usize::from(!report.findings.is_empty());
+            }
+            Ok(())
+        }, &mut |_| {})
+        .unwrap()
+        .unwrap();
+        (flagged, convs.len())
+    };
+    assert_eq!(run(1000, 7), (300, 300));
+    assert_eq!(run(1000, 4096), (300, 300));
+    // With room for only 100 conversations, the first 200 payments are forgotten.
+    assert_eq!(run(100, 50), (100, 100));
+}

@@ -1,0 +1,56 @@
+//! Measured quality on the shared dev set and on real text nobody here wrote. These are the
+//! figures the README quotes; the thresholds are the targets.
+
+use std::io::BufRead;
+
+use scamscan::Severity;
+
+use crate::util::{detector, shared};
+
+#[test]
+fn dev_set_recall_and_false_positive_rate() {
+    let Some(shared) = shared() else { return };
+    let ev = scamscan::eval::evaluate_file(detector(), &shared.join("eval/dev.jsonl")).unwrap();
+    assert!(ev.errors.is_empty(), "{:?}", ev.errors);
+    let o = ev.overall;
+    eprintln!("dev: recall {:.3}, false-positive rate {:.3}", o.recall(), o.false_positive_rate());
+    assert!(o.recall() >= 0.90, "overall recall {:.3}", o.recall());
+    assert!(o.false_positive_rate() <= 0.03, "false-positive rate {:.3}", o.false_positive_rate());
+    for (c, r) in &ev.per_category {
+        assert!(r.recall() >= 0.80, "{c} recall {:.3} ({}/{})", r.recall(), r.caught, r.scams);
+    }
+}
+
+/// Real shop reviews and real Taobao customer-service turns: flagged at medium or above in
+/// at most 0.2% of messages.
+#[test]
+fn real_text_is_rarely_flagged() {
+    let Some(shared) = shared() else { return };
+    let d = detector();
+    let mut messages = 0usize;
+    let mut flagged = Vec::new();
+    let mut scan = |text: &str| {
+        messages += 1;
+        let r = d.scan(text);
+        if r.reaches(Severity::Medium) {
+            flagged.push(text.chars().take(60).collect::<String>());
+        }
+    };
+    for file in ["online_shopping_10_cats.jsonl", "waimai_10k.jsonl"] {
+        let f = std::fs::File::open(shared.join("corpora/sophonplus_reviews").join(file)).unwrap();
+        for line in std::io::BufReader::new(f).lines() {
+            let v: serde_json::Value = serde_json::from_str(&line.unwrap()).unwrap();
+            scan(v["text"].as_str().unwrap_or(""));
+        }
+    }
+    let f = std::fs::File::open(shared.join("corpora/ecd_taobao_sample/sessions.jsonl")).unwrap();
+    for line in std::io::BufReader::new(f).lines() {
+        let v: serde_json::Value = serde_json::from_str(&line.unwrap()).unwrap();
+        for turn in v["turns"].as_array().unwrap() {
+            scan(turn["text_desegmented"].as_str().unwrap_or(""));
+        }
+    }
+    let rate = flagged.len() as f64 / messages as f64;
+    eprintln!("real text: {} of {messages} flagged ({:.3}%)", flagged.len(), rate * 100.0);
+    assert!(rate <= 0.002, "{:.3}% flagged:\n{}", rate * 100.0, flagged.join("\n"));
+}

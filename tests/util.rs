@@ -1,0 +1,23 @@
+//! Shared helpers: one detector for the whole suite, paths to the shared data.
+
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use scamscan::Detector;
+
+/// The built-in detector, built once.
+pub fn detector() -> &'static Detector {
+    static DETECTOR: OnceLock<Detector> = OnceLock::new();
+    DETECTOR.get_or_init(|| Detector::new().expect("the built-in lexicons build"))
+}
+
+/// `../shared` beside the repository, where CI has it too.
+pub fn shared() -> Option<PathBuf> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared");
+    if dir.is_dir() {
+        Some(dir)
+    } else {
+        eprintln!("skipping: ../shared is not there");
+        None
+    }
+}
