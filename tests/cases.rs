@@ -109,3 +109,26 @@ fn cases_behave() {
     }
     assert!(failures.is_empty(), "{} of {} cases fail:\n{}", failures.len(), cases.len(), failures.join("\n"));
 }
+
+/// The generated traditional-to-simplified table matches what its script makes from the
+/// source file. CI sets `SCAMSCAN_TSCHARACTERS` after fetching OpenCC's TSCharacters.txt
+/// (see `.ci/run`); without it the check is skipped with a message.
+#[test]
+fn t2s_table_is_current() {
+    let Ok(source) = std::env::var("SCAMSCAN_TSCHARACTERS") else {
+        eprintln!("skipping: SCAMSCAN_TSCHARACTERS is not set");
+        return;
+    };
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = std::process::Command::new("python3")
+        .arg(root.join("scripts/gen_t2s.py"))
+        .arg(&source)
+        .output()
+        .expect("python3 runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let committed = std::fs::read_to_string(root.join("src/tables/t2s.rs")).unwrap();
+    assert!(
+        String::from_utf8(out.stdout).unwrap() == committed,
+        "src/tables/t2s.rs is stale: regenerate it with scripts/gen_t2s.py"
+    );
+}

@@ -8,7 +8,8 @@
 //! | `付\|交\|{pay}` | any of several alternatives |
 //! | `{deposit}` | any variant of a term class |
 //! | `{@phone}` | a recognized token: `phone`, `digits`, `card`, `url`, `account` |
-//! | `^定金` | the item must start and end on word boundaries (checked with jieba) |
+//! | `^定金` | the term must start and end on word boundaries (checked with jieba) |
+//! | `^加\|加我` | `^` applies to the alternative it precedes only |
 //! | `~0..4` | 0 to 4 characters between two items, inside one clause |
 //! | `~~0..30` | 0 to 30 characters between two items, across clauses |
 //!
@@ -53,11 +54,10 @@ pub(crate) enum Alt {
     Token(TokenKind),
 }
 
-/// One item of a pattern.
+/// One item of a pattern: alternatives, each with whether it must sit on word boundaries.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct RawItem {
-    pub alts: Vec<Alt>,
-    pub boundary: bool,
+    pub alts: Vec<(Alt, bool)>,
 }
 
 /// The space allowed between two items.
@@ -133,12 +133,12 @@ fn parse_gap(spec: &str, cross_clause: bool) -> Result<Gap, String> {
 }
 
 fn parse_item(word: &str) -> Result<RawItem, String> {
-    let (boundary, body) = match word.strip_prefix('^') {
-        Some(rest) => (true, rest),
-        None => (false, word),
-    };
     let mut alts = Vec::new();
-    for alt in body.split('|') {
+    for alt in word.split('|') {
+        let (boundary, alt) = match alt.strip_prefix('^') {
+            Some(rest) => (true, rest),
+            None => (false, alt),
+        };
         if alt.is_empty() {
             return Err(format!("empty alternative in {word:?}"));
         }
@@ -150,19 +150,19 @@ fn parse_item(word: &str) -> Result<RawItem, String> {
                 let kind = TokenKind::parse(token).ok_or_else(|| {
                     format!("unknown token {{@{token}}} (expected phone, digits, card, url or account)")
                 })?;
-                alts.push(Alt::Token(kind));
+                alts.push((Alt::Token(kind), boundary));
             } else if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
                 return Err(format!("bad class name {{{name}}}"));
             } else {
-                alts.push(Alt::Class(name.to_string()));
+                alts.push((Alt::Class(name.to_string()), boundary));
             }
         } else if alt.contains(['{', '}', '~', '^']) {
             return Err(format!("stray {{, }}, ~ or ^ in {word:?}"));
         } else {
-            alts.push(Alt::Literal(alt.to_string()));
+            alts.push((Alt::Literal(alt.to_string()), boundary));
         }
     }
-    Ok(RawItem { alts, boundary })
+    Ok(RawItem { alts })
 }
 
 #[cfg(test)]
@@ -171,7 +171,7 @@ mod tests {
 
     #[test]
     fn parses_items_and_gaps() {
-        let p = parse("先 {pay} ~0..4 ^{deposit}|诚意金 ~~0..20 {@phone}").unwrap();
+        let p = parse("先 {pay} ~0..4 ^{deposit}|^诚意金 ~~0..20 {@phone}").unwrap();
         assert_eq!(p.items.len(), 4);
         assert_eq!(p.gaps[0], Gap::default());
         assert_eq!(
@@ -183,12 +183,22 @@ mod tests {
             }
         );
         assert!(p.gaps[2].cross_clause);
-        assert!(p.items[2].boundary);
         assert_eq!(
             p.items[2].alts,
-            vec![Alt::Class("deposit".into()), Alt::Literal("诚意金".into())]
+            vec![
+                (Alt::Class("deposit".into()), true),
+                (Alt::Literal("诚意金".into()), true)
+            ]
         );
-        assert_eq!(p.items[3].alts, vec![Alt::Token(TokenKind::Phone)]);
+        assert_eq!(p.items[3].alts, vec![(Alt::Token(TokenKind::Phone), false)]);
+        let q = parse("^加|加我 {x}").unwrap();
+        assert_eq!(
+            q.items[0].alts,
+            vec![
+                (Alt::Literal("加".into()), true),
+                (Alt::Literal("加我".into()), false)
+            ]
+        );
     }
 
     #[test]
