@@ -135,70 +135,20 @@ pub(crate) fn fold_into(text: &str, out: &mut Folded) {
     out.pending.clear();
     let mut units = std::mem::take(&mut out.units);
     let mut pending = std::mem::take(&mut out.pending);
-    let mut dropped_invisible = false;
-    let mut prev_word: Option<char> = None;
-
-    for (start, grapheme) in text.grapheme_indices(true) {
-        let end = start + grapheme.len();
-        let (os, oe) = (start as u32, end as u32);
-        let mut cs = grapheme.chars();
-        let first = cs.next().unwrap_or(' ');
-        let multi = cs.next().is_some();
-        if multi && is_symbol(first) {
-            // An emoji sequence (ZWJ, keycap, skin tone, flag) goes whole.
-            pending.push(Unit {
-                ch: first,
-                orig_start: os,
-                orig_end: oe,
-                fold: Fold::default(),
-            });
-            continue;
+    let mut folder = Folder {
+        units: &mut units,
+        pending: &mut pending,
+        dropped_invisible: false,
+        prev_word: None,
+    };
+    if text.chars().all(is_own_cluster) {
+        // Fast path: no character can join its neighbour into one grapheme cluster.
+        for (start, c) in text.char_indices() {
+            folder.cluster(start, &text[start..start + c.len_utf8()]);
         }
-        for (offset, c) in grapheme.char_indices() {
-            let cos = os + offset as u32;
-            let coe = if multi {
-                cos + c.len_utf8() as u32
-            } else {
-                oe
-            };
-            if is_invisible(c) {
-                dropped_invisible = true;
-                continue;
-            }
-            let before = units.len();
-            fold_char(c, cos, coe, &mut units);
-            // Separators and symbols are held back until we know what follows them.
-            let mut i = before;
-            while i < units.len() {
-                let u = units[i];
-                if is_separator(u.ch) || is_symbol(u.ch) {
-                    pending.push(u);
-                    units.remove(i);
-                    continue;
-                }
-                let joins = match prev_word {
-                    Some(p) => is_word(p) && is_word(u.ch) && (is_han(p) || is_han(u.ch)),
-                    None => false,
-                };
-                let mut u = u;
-                if !pending.is_empty() {
-                    if joins {
-                        u.fold.insert(Fold::SEPARATOR);
-                        pending.clear();
-                    } else {
-                        let flushed = pending.len();
-                        units.splice(i..i, pending.drain(..).map(as_kept_separator));
-                        i += flushed;
-                    }
-                }
-                if dropped_invisible {
-                    u.fold.insert(Fold::INVISIBLE);
-                    dropped_invisible = false;
-                }
-                units[i] = u;
-                prev_word = Some(u.ch);
-                i += 1;
-            }
+    } else {
+        for (start, grapheme) in text.grapheme_indices(true) {
+            folder.cluster(start, grapheme);
         }
     }
     units.extend(pending.drain(..).map(as_kept_separator));
@@ -223,6 +173,85 @@ pub(crate) fn fold_into(text: &str, out: &mut Folded) {
     out.char_of.push(out.chars.len() as u32);
     out.units = units;
     out.pending = pending;
+}
+
+/// The state of one folding pass over a message.
+struct Folder<'a> {
+    units: &'a mut Vec<Unit>,
+    pending: &'a mut Vec<Unit>,
+    dropped_invisible: bool,
+    prev_word: Option<char>,
+}
+
+impl Folder<'_> {
+    /// Folds one grapheme cluster starting at byte `start` of the original text.
+    fn cluster(&mut self, start: usize, grapheme: &str) {
+        let end = start + grapheme.len();
+        let (os, oe) = (start as u32, end as u32);
+        let mut cs = grapheme.chars();
+        let first = cs.next().unwrap_or(' ');
+        let multi = cs.next().is_some();
+        if multi && is_symbol(first) {
+            // An emoji sequence (ZWJ, keycap, skin tone, flag) goes whole.
+            self.pending.push(Unit {
+                ch: first,
+                orig_start: os,
+                orig_end: oe,
+                fold: Fold::default(),
+            });
+            return;
+        }
+        for (offset, c) in grapheme.char_indices() {
+            let cos = os + offset as u32;
+            let coe = if multi { cos + c.len_utf8() as u32 } else { oe };
+            if is_invisible(c) {
+                self.dropped_invisible = true;
+                continue;
+            }
+            let before = self.units.len();
+            fold_char(c, cos, coe, self.units);
+            // Separators and symbols are held back until we know what follows them.
+            let mut i = before;
+            while i < self.units.len() {
+                let mut u = self.units[i];
+                if is_separator(u.ch) || is_symbol(u.ch) {
+                    self.pending.push(u);
+                    self.units.remove(i);
+                    continue;
+                }
+                if !self.pending.is_empty() {
+                    let joins = self.prev_word.is_some_and(|p| {
+                        is_word(p) && is_word(u.ch) && (is_han(p) || is_han(u.ch))
+                    });
+                    if joins {
+                        u.fold.insert(Fold::SEPARATOR);
+                        self.pending.clear();
+                    } else {
+                        let flushed = self.pending.len();
+                        self.units
+                            .splice(i..i, self.pending.drain(..).map(as_kept_separator));
+                        i += flushed;
+                    }
+                }
+                if self.dropped_invisible {
+                    u.fold.insert(Fold::INVISIBLE);
+                    self.dropped_invisible = false;
+                }
+                self.units[i] = u;
+                self.prev_word = Some(u.ch);
+                i += 1;
+            }
+        }
+    }
+}
+
+/// A character that never joins a neighbour into one grapheme cluster: ASCII (but CR),
+/// CJK ideographs, CJK and general punctuation, full-width forms.
+fn is_own_cluster(c: char) -> bool {
+    matches!(c,
+        ' '..='~' | '\n' | '\t' | '\u{3000}'..='\u{303f}' | '\u{3400}'..='\u{4dbf}'
+        | '\u{4e00}'..='\u{9fff}' | '\u{ff01}'..='\u{ff60}' | '\u{2010}'..='\u{2027}'
+        | '\u{2030}'..='\u{205e}')
 }
 
 /// Folds `text` and returns just the folded string (for lexicon terms and tests).
@@ -302,6 +331,22 @@ fn fold_char(c: char, os: u32, oe: u32, out: &mut Vec<Unit>) {
 }
 
 fn to_simplified(c: char) -> Option<char> {
+    // Most characters have no mapping: a bitmap answers that before the binary search.
+    static HAS_MAPPING: std::sync::OnceLock<Vec<u64>> = std::sync::OnceLock::new();
+    let bits = HAS_MAPPING.get_or_init(|| {
+        let mut bits = vec![0u64; 0x30000 / 64];
+        for &(t, _) in T2S.iter() {
+            if let Some(word) = bits.get_mut(t as usize / 64) {
+                *word |= 1 << (t as usize % 64);
+            }
+        }
+        bits
+    });
+    let n = c as usize;
+    match bits.get(n / 64) {
+        Some(word) if word & (1 << (n % 64)) == 0 => return None,
+        _ => {}
+    }
     T2S.binary_search_by_key(&c, |&(t, _)| t)
         .ok()
         .map(|i| T2S[i].1)

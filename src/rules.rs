@@ -84,6 +84,17 @@ pub(crate) struct Scratch {
     cue_spans: Vec<(u8, u32, u32)>,
     matches: Vec<(u32, u32, u32)>,
     vetoed: Vec<u32>,
+    /// Per pattern, a bit per item seen in the current message (all zero between messages).
+    masks: Vec<u32>,
+    touched: Vec<u32>,
+}
+
+fn mark(masks: &mut [u32], touched: &mut Vec<u32>, u: &Use) {
+    let m = &mut masks[u.pattern as usize];
+    if *m == 0 {
+        touched.push(u.pattern);
+    }
+    *m |= 1 << u.item;
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -260,6 +271,8 @@ impl Engine {
             cue_spans,
             matches,
             vetoed,
+            masks,
+            touched,
         } = scratch;
         fold_into(turn.text, folded);
         hits.clear();
@@ -279,6 +292,12 @@ impl Engine {
         cue_spans.clear();
         cands.clear();
         let mut warning = false;
+        // First pass: which items of which patterns are present. Only patterns with every
+        // item present get candidates, which keeps the sort below small on long messages.
+        if masks.len() < self.patterns.len() {
+            masks.resize(self.patterns.len(), 0);
+        }
+        touched.clear();
         for h in hits.iter() {
             let cue = self.term_cues[h.term as usize];
             if cue & CUE_WARNING != 0 {
@@ -288,6 +307,25 @@ impl Engine {
                 cue_spans.push((cue, h.start, h.end));
             }
             for u in &self.term_uses[h.term as usize] {
+                mark(masks, touched, u);
+            }
+        }
+        for t in tokens.iter() {
+            for (kind, u) in &self.token_uses {
+                if *kind == t.kind {
+                    mark(masks, touched, u);
+                }
+            }
+        }
+        for &p in touched.iter() {
+            let full = (1u32 << self.patterns[p as usize].items) - 1;
+            if masks[p as usize] != full {
+                masks[p as usize] = 0;
+            }
+        }
+        let complete = |u: &Use| masks[u.pattern as usize] != 0;
+        for h in hits.iter() {
+            for u in self.term_uses[h.term as usize].iter().filter(|u| complete(u)) {
                 cands.push(Cand {
                     pattern: u.pattern,
                     item: u.item,
@@ -299,7 +337,7 @@ impl Engine {
         }
         for t in tokens.iter() {
             for (kind, u) in &self.token_uses {
-                if *kind == t.kind {
+                if *kind == t.kind && complete(u) {
                     cands.push(Cand {
                         pattern: u.pattern,
                         item: u.item,
@@ -309,6 +347,9 @@ impl Engine {
                     });
                 }
             }
+        }
+        for &p in touched.iter() {
+            masks[p as usize] = 0;
         }
         cands.sort_unstable();
         cands.dedup();

@@ -152,14 +152,15 @@ impl RawRecord {
 
 /// Parses one JSON object into a record, picking the mapped fields.
 pub fn parse_json_record(bytes: &[u8], line: u64, fields: &FieldMap) -> Result<Record, String> {
-    if let Err(e) = std::str::from_utf8(bytes) {
-        return Err(format!("invalid UTF-8 at byte {}", e.valid_up_to()));
-    }
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let picked = RecordSeed { fields }
         .deserialize(&mut de)
         .and_then(|r| de.end().map(|_| r))
         .map_err(|e| {
+            // serde_json validates strings; name invalid UTF-8 plainly wherever it is.
+            if let Err(u) = std::str::from_utf8(bytes) {
+                return format!("invalid UTF-8 at byte {}", u.valid_up_to());
+            }
             let msg = e.to_string();
             if e.is_data() {
                 msg
