@@ -129,7 +129,11 @@ impl ConversationState {
     /// Approximate heap bytes held, for memory accounting.
     pub fn heap_bytes(&self) -> usize {
         self.signals.capacity() * std::mem::size_of::<(u16, String)>()
-            + self.signals.iter().map(|(_, id)| id.capacity()).sum::<usize>()
+            + self
+                .signals
+                .iter()
+                .map(|(_, id)| id.capacity())
+                .sum::<usize>()
     }
 }
 

@@ -89,7 +89,11 @@ impl std::fmt::Display for ExampleFailure {
         } else {
             "counter-example fires"
         };
-        write!(f, "{}: rule {}: {what}: {:?}", self.location, self.rule, self.text)
+        write!(
+            f,
+            "{}: rule {}: {what}: {:?}",
+            self.location, self.rule, self.text
+        )
     }
 }
 
@@ -178,7 +182,12 @@ impl DetectorBuilder {
         };
         if has_user && self.verify_examples {
             if let Some(failure) = detector.check_examples_where(|r| r.user).into_iter().next() {
-                let rule = detector.inner.set.rules.iter().find(|r| r.id == failure.rule);
+                let rule = detector
+                    .inner
+                    .set
+                    .rules
+                    .iter()
+                    .find(|r| r.id == failure.rule);
                 return Err(Error::lexicon(
                     rule.map_or("lexicon", |r| r.file.as_str()),
                     rule.and_then(|r| r.line),
@@ -234,10 +243,7 @@ impl Detector {
         SCRATCH.with(|cell| match cell.try_borrow_mut() {
             Ok(mut scratch) => self.inner.engine.scan(turn, state, &mut scratch),
             // Only reachable if scanning were re-entered on this thread; stay correct anyway.
-            Err(_) => self
-                .inner
-                .engine
-                .scan(turn, state, &mut Scratch::default()),
+            Err(_) => self.inner.engine.scan(turn, state, &mut Scratch::default()),
         })
     }
 

@@ -102,3 +102,8 @@ mod testoibits {
         assert_clone::<Conversation>();
     }
 }
+
+/// The README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

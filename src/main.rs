@@ -12,7 +12,9 @@ use clap::{Args, Parser, Subcommand};
 
 use scamscan::batch::{self, ConversationMap, Outcome, ScanOptions, Summary};
 use scamscan::io::{ErrorLine, FieldMap, InputFormat, OutputLine, RecordReader};
-use scamscan::{Category, ConversationState, Detector, DetectorBuilder, Report, Severity, Speaker, Turn};
+use scamscan::{
+    Category, ConversationState, Detector, DetectorBuilder, Report, Severity, Speaker, Turn,
+};
 
 /// Finds scam patterns in Chinese customer-service chat messages.
 #[derive(Parser, Debug)]
@@ -377,7 +379,7 @@ fn scan(args: ScanArgs) -> Result<ExitCode> {
             &mut progress,
         )
         .with_context(|| format!("{name}: reading"))?
-            .with_context(|| "writing output".to_string())?;
+        .with_context(|| "writing output".to_string())?;
         if show_progress && size.is_some() {
             eprint!("\r\x1b[K");
         }
@@ -416,7 +418,11 @@ fn eval(args: EvalArgs) -> Result<ExitCode> {
     let ev = scamscan::eval::evaluate_file(&detector, &args.file)
         .with_context(|| format!("evaluating {}", args.file.display()))?;
     let mut out = io::stdout().lock();
-    let mut misses = ev.messages.iter().filter(|m| !m.labels.is_empty() && !m.caught()).peekable();
+    let mut misses = ev
+        .messages
+        .iter()
+        .filter(|m| !m.labels.is_empty() && !m.caught())
+        .peekable();
     if misses.peek().is_some() {
         writeln!(out, "misses:")?;
     }
@@ -455,7 +461,11 @@ fn eval(args: EvalArgs) -> Result<ExitCode> {
     for (line, e) in &ev.errors {
         writeln!(out, "error: line {line}: {e}")?;
     }
-    writeln!(out, "\n{:<30} {:>8} {:>8} {:>8} {:>8}", "category", "caught", "labeled", "recall", "exact")?;
+    writeln!(
+        out,
+        "\n{:<30} {:>8} {:>8} {:>8} {:>8}",
+        "category", "caught", "labeled", "recall", "exact"
+    )?;
     for c in Category::ALL {
         let r = ev.per_category.get(&c).copied().unwrap_or_default();
         let x = ev.per_category_exact.get(&c).copied().unwrap_or_default();

@@ -69,9 +69,9 @@ impl Matcher {
 
 /// Top-level domains that make an ASCII word with a dot (or 点) a link.
 const TLDS: &[&str] = &[
-    "com", "cn", "net", "org", "top", "cc", "vip", "xyz", "info", "io", "me", "co", "shop",
-    "site", "club", "online", "link", "ltd", "wang", "work", "tk", "ml", "ga", "cf", "gq", "biz",
-    "app", "live", "fun", "icu", "ink", "pro", "tv", "hk", "asia",
+    "com", "cn", "net", "org", "top", "cc", "vip", "xyz", "info", "io", "me", "co", "shop", "site",
+    "club", "online", "link", "ltd", "wang", "work", "tk", "ml", "ga", "cf", "gq", "biz", "app",
+    "live", "fun", "icu", "ink", "pro", "tv", "hk", "asia",
 ];
 
 /// Finds phone numbers, digit runs, card numbers, links and account ids in folded text.
@@ -96,7 +96,10 @@ pub(crate) fn find_tokens(text: &str, platform_hosts: &[String], out: &mut Vec<T
                     let followed_by_letter = end < bytes.len() && bytes[end].is_ascii_alphabetic();
                     if !followed_by_letter {
                         let run = &text[i..end];
-                        if digits == 11 && run.starts_with('1') && matches!(first_digits(run, 2), Some(d) if d >= 13) {
+                        if digits == 11
+                            && run.starts_with('1')
+                            && matches!(first_digits(run, 2), Some(d) if d >= 13)
+                        {
                             push(out, TokenKind::Phone, i, end);
                         }
                         if (15..=19).contains(&digits) {
@@ -265,7 +268,10 @@ mod tests {
                 (TokenKind::Digits, "6222 0210 0112 3456 789")
             ]
         );
-        assert_eq!(kinds("微信号:lily_8823"), vec![(TokenKind::Account, "lily_8823")]);
+        assert_eq!(
+            kinds("微信号:lily_8823"),
+            vec![(TokenKind::Account, "lily_8823")]
+        );
         assert_eq!(
             kinds("打开:tb-kefu点top/s/77 看"),
             vec![(TokenKind::Url, "tb-kefu点top/s/77")]
@@ -276,7 +282,10 @@ mod tests {
         );
         assert!(kinds("https://item.taobao.com/item.htm?id=1").is_empty());
         assert!(kinds("https://m.tb.cn/h.5xk2qa").is_empty());
-        assert_eq!(kinds("单号 sf1402938475612"), vec![(TokenKind::Account, "sf1402938475612")]);
+        assert_eq!(
+            kinds("单号 sf1402938475612"),
+            vec![(TokenKind::Account, "sf1402938475612")]
+        );
         assert!(kinds("身高165 体重110斤").is_empty());
     }
 }

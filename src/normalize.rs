@@ -560,7 +560,10 @@ mod tests {
 
     #[test]
     fn spans_map_back_to_the_typed_evidence() {
-        assert_eq!(span_of("把 验-证-码 报", "验证码").as_deref(), Some("验-证-码"));
+        assert_eq!(
+            span_of("把 验-证-码 报", "验证码").as_deref(),
+            Some("验-证-码")
+        );
         assert_eq!(span_of("付✅了", "付了").as_deref(), Some("付✅了"));
         assert_eq!(span_of("直接轉賬給我", "转账").as_deref(), Some("轉賬"));
         assert_eq!(span_of("ｖｘ：1", "vx").as_deref(), Some("ｖｘ"));

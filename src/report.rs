@@ -140,9 +140,9 @@ impl Category {
     /// The default severity of `TAXONOMY.md`, used by a rule that names none.
     pub fn default_severity(self) -> Severity {
         match self {
-            Category::OffPlatformContact
-            | Category::OrderTampering
-            | Category::PhishingLink => Severity::Medium,
+            Category::OffPlatformContact | Category::OrderTampering | Category::PhishingLink => {
+                Severity::Medium
+            }
             Category::CredentialRequest => Severity::Critical,
             _ => Severity::High,
         }

@@ -55,6 +55,7 @@ pub(crate) struct CompiledRule {
     pub explanation: String,
     speakers: Vec<Option<Speaker>>,
     not_speakers: Vec<Option<Speaker>>,
+    speaker_severity: Vec<(Option<Speaker>, Severity)>,
     signal: Option<u16>,
     requires: Vec<u16>,
     negatable: bool,
@@ -179,7 +180,11 @@ impl Engine {
             for name in &def.requires {
                 match signals.iter().position(|s| s == name) {
                     Some(i) => requires.push(i as u16),
-                    None => return Err(err(format!("requires signal {name:?}, which no rule raises"))),
+                    None => {
+                        return Err(err(format!(
+                            "requires signal {name:?}, which no rule raises"
+                        )))
+                    }
                 }
             }
             rules.push(CompiledRule {
@@ -189,10 +194,8 @@ impl Engine {
                 explanation: def.explanation.clone(),
                 speakers: def.speakers.clone(),
                 not_speakers: def.not_speakers.clone(),
-                signal: def
-                    .signal
-                    .as_deref()
-                    .map(|s| signal_id(s, &mut signals)),
+                speaker_severity: def.speaker_severity.clone(),
+                signal: def.signal.as_deref().map(|s| signal_id(s, &mut signals)),
                 requires,
                 negatable: def.negatable,
             });
@@ -325,7 +328,10 @@ impl Engine {
         }
         let complete = |u: &Use| masks[u.pattern as usize] != 0;
         for h in hits.iter() {
-            for u in self.term_uses[h.term as usize].iter().filter(|u| complete(u)) {
+            for u in self.term_uses[h.term as usize]
+                .iter()
+                .filter(|u| complete(u))
+            {
                 cands.push(Cand {
                     pattern: u.pattern,
                     item: u.item,
@@ -449,13 +455,24 @@ impl Engine {
                 raised.push((sig, pattern.rule));
                 continue;
             }
-            let Some(category) = rule.category else { continue };
+            // The platform's own notices are never scams; they only raise signals.
+            if turn.speaker == Some(Speaker::System) {
+                continue;
+            }
+            let Some(category) = rule.category else {
+                continue;
+            };
+            let severity = rule
+                .speaker_severity
+                .iter()
+                .find(|(who, _)| *who == turn.speaker)
+                .map_or(rule.severity, |(_, sev)| *sev);
             let (os, oe) = folded.original_span(s as usize, e as usize);
             let char_start = turn.text[..os].chars().count();
             let matched = turn.text[os..oe].to_string();
             findings.push(Finding {
                 category,
-                severity: rule.severity,
+                severity,
                 rule: rule.id.clone(),
                 start: os,
                 end: oe,
@@ -527,8 +544,7 @@ fn negated(folded: &Folded, cues: &[(u8, u32, u32)], s: u32, e: u32) -> bool {
         if cue & CUE_NEG_BEFORE != 0
             && a < s
             && folded.clause_at(a) == clause_s
-            && (b > s
-                || folded.char_index(s) - folded.char_index(b) <= NEGATION_BEFORE_WINDOW)
+            && (b > s || folded.char_index(s) - folded.char_index(b) <= NEGATION_BEFORE_WINDOW)
         {
             return true;
         }

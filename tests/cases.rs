@@ -48,7 +48,8 @@ fn load() -> Vec<(String, Case)> {
     let mut out = Vec::new();
     for path in paths {
         let text = std::fs::read_to_string(&path).unwrap();
-        let file: File = toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let file: File =
+            toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
         out.extend(file.case.into_iter().map(|c| (stem.clone(), c)));
     }
@@ -59,7 +60,11 @@ fn load() -> Vec<(String, Case)> {
 fn case_names_are_unique() {
     let mut seen = HashSet::new();
     for (file, case) in load() {
-        assert!(seen.insert(case.name.clone()), "duplicate case name {} in {file}", case.name);
+        assert!(
+            seen.insert(case.name.clone()),
+            "duplicate case name {} in {file}",
+            case.name
+        );
     }
 }
 
@@ -73,10 +78,21 @@ fn cases_behave() {
         let mut state = ConversationState::new();
         for (i, b) in case.before.iter().enumerate() {
             let id = format!("b{}", i + 1);
-            d.scan_turn(Turn { id: Some(&id), speaker: b.speaker, text: &b.text }, &mut state);
+            d.scan_turn(
+                Turn {
+                    id: Some(&id),
+                    speaker: b.speaker,
+                    text: &b.text,
+                },
+                &mut state,
+            );
         }
         let report = d.scan_turn(
-            Turn { id: Some("case"), speaker: case.speaker, text: &case.text },
+            Turn {
+                id: Some("case"),
+                speaker: case.speaker,
+                text: &case.text,
+            },
             &mut state,
         );
         for f in &report.findings {
@@ -103,11 +119,20 @@ fn cases_behave() {
                 case.name,
                 case.text,
                 case.expect,
-                case.evidence.as_deref().map(|e| format!(" with evidence {e:?}")).unwrap_or_default()
+                case.evidence
+                    .as_deref()
+                    .map(|e| format!(" with evidence {e:?}"))
+                    .unwrap_or_default()
             ));
         }
     }
-    assert!(failures.is_empty(), "{} of {} cases fail:\n{}", failures.len(), cases.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases fail:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
 }
 
 /// The generated traditional-to-simplified table matches what its script makes from the
@@ -125,7 +150,11 @@ fn t2s_table_is_current() {
         .arg(&source)
         .output()
         .expect("python3 runs");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let committed = std::fs::read_to_string(root.join("src/tables/t2s.rs")).unwrap();
     assert!(
         String::from_utf8(out.stdout).unwrap() == committed,

@@ -24,7 +24,12 @@ fn run_with_stdin(cmd: &mut Command, stdin: &str) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
     child.wait_with_output().unwrap()
 }
 
@@ -48,31 +53,52 @@ fn example_log() -> PathBuf {
 #[test]
 fn scan_example_log_finds_scams_and_exits_zero() {
     let out = bin().arg("scan").arg(example_log()).output().unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let lines = parse_lines(&out.stdout);
     let ids: Vec<String> = lines
         .iter()
         .map(|l| l.as_ref().unwrap().id.clone().unwrap())
         .collect();
     for want in ["a4", "b2", "b4", "c1", "c3", "e1", "e4", "e7", "e8", "e9"] {
-        assert!(ids.contains(&want.to_string()), "{want} not flagged; got {ids:?}");
+        assert!(
+            ids.contains(&want.to_string()),
+            "{want} not flagged; got {ids:?}"
+        );
     }
     for benign in ["a1", "a3", "c2", "d1", "d2", "e2", "e3", "e5", "e6", "e10"] {
         assert!(!ids.contains(&benign.to_string()), "{benign} flagged");
     }
-    let a4 = lines.iter().flatten().find(|l| l.id.as_deref() == Some("a4")).unwrap();
+    let a4 = lines
+        .iter()
+        .flatten()
+        .find(|l| l.id.as_deref() == Some("a4"))
+        .unwrap();
     assert_eq!(a4.findings[0].context, vec!["a3".to_string()]);
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("23 records read, 23 scanned, 0 in error"), "{stderr}");
+    assert!(
+        stderr.contains("23 records read, 23 scanned, 0 in error"),
+        "{stderr}"
+    );
 }
 
 #[test]
 fn all_pairs_output_with_input_and_spans_are_exact() {
-    let out = bin().args(["scan", "--all"]).arg(example_log()).output().unwrap();
+    let out = bin()
+        .args(["scan", "--all"])
+        .arg(example_log())
+        .output()
+        .unwrap();
     let lines = parse_lines(&out.stdout);
     let input = std::fs::read_to_string(example_log()).unwrap();
-    let texts: Vec<serde_json::Value> =
-        input.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let texts: Vec<serde_json::Value> = input
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(lines.len(), texts.len());
     for (line, rec) in lines.iter().zip(&texts) {
         let line = line.as_ref().unwrap();
@@ -95,11 +121,18 @@ fn bad_records_are_reported_in_place_and_the_scan_goes_on() {
     assert!(lines[0].is_ok());
     assert_eq!(lines[1].as_ref().unwrap_err().line, 2);
     assert_eq!(lines[2].as_ref().unwrap_err().line, 4);
-    assert!(lines[2].as_ref().unwrap_err().error.contains("missing field `text`"));
+    assert!(lines[2]
+        .as_ref()
+        .unwrap_err()
+        .error
+        .contains("missing field `text`"));
     assert_eq!(lines[3].as_ref().unwrap_err().line, 5);
     assert_eq!(lines[4].as_ref().unwrap().line, 6);
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("5 records read, 2 scanned, 3 in error"), "{stderr}");
+    assert!(
+        stderr.contains("5 records read, 2 scanned, 3 in error"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -118,7 +151,12 @@ fn no_finding_exits_one_and_text_and_csv_inputs_work() {
         .arg(&csv)
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let lines = parse_lines(&out.stdout);
     assert_eq!(lines.len(), 1);
     assert_eq!(lines[0].as_ref().unwrap().id.as_deref(), Some("1"));
@@ -139,7 +177,10 @@ fn missing_file_is_named_and_other_files_still_scanned() {
 
 #[test]
 fn check_prints_json_record() {
-    let out = bin().args(["check", "--json", "你先付个定金我再发货"]).output().unwrap();
+    let out = bin()
+        .args(["check", "--json", "你先付个定金我再发货"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(0));
     let line: OutputLine = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(line.findings[0].category, scamscan::Category::DepositFirst);
@@ -159,7 +200,10 @@ fn broken_user_lexicon_is_refused_with_file_line_and_rule() {
     let out = bin().args(["lexicon", "check"]).arg(&dir).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("mine.toml:4: rule mine/fee: unknown class {nosuchclass}"), "{stderr}");
+    assert!(
+        stderr.contains("mine.toml:4: rule mine/fee: unknown class {nosuchclass}"),
+        "{stderr}"
+    );
 
     std::fs::write(
         dir.join("mine.toml"),
@@ -169,7 +213,10 @@ fn broken_user_lexicon_is_refused_with_file_line_and_rule() {
     let out = bin().args(["lexicon", "check"]).arg(&dir).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("mine.toml:4: rule mine/fee: example does not fire: \"先交茶费\""), "{stderr}");
+    assert!(
+        stderr.contains("mine.toml:4: rule mine/fee: example does not fire: \"先交茶费\""),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -186,7 +233,12 @@ fn user_lexicon_adds_rules() {
         .arg("先交50茶水费")
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let line: OutputLine = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(line.findings[0].rule, "mine/tea");
 }

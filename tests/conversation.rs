@@ -44,7 +44,11 @@ fn interleaved_log_keeps_conversations_apart() {
             Outcome::Failed(e) => panic!("{e:?}"),
         })
         .collect();
-    assert!(reports[1].1.findings.is_empty(), "B flagged: {:?}", reports[1].1);
+    assert!(
+        reports[1].1.findings.is_empty(),
+        "B flagged: {:?}",
+        reports[1].1
+    );
     let a2 = &reports[2].1.findings;
     assert_eq!(a2.len(), 1, "{a2:?}");
     assert_eq!(a2[0].category, Category::AddressChangeAfterPayment);
@@ -55,9 +59,17 @@ fn interleaved_log_keeps_conversations_apart() {
 fn conversation_type_carries_signals() {
     let d = detector();
     let mut chat = d.conversation();
-    let first = chat.push(Turn { id: Some("m1"), speaker: Some(Speaker::System), text: "订单状态：买家已付款" });
+    let first = chat.push(Turn {
+        id: Some("m1"),
+        speaker: Some(Speaker::System),
+        text: "订单状态：买家已付款",
+    });
     assert!(first.findings.is_empty());
-    let r = chat.push(Turn { id: Some("m2"), speaker: Some(Speaker::Buyer), text: "收件人改成我表哥吧" });
+    let r = chat.push(Turn {
+        id: Some("m2"),
+        speaker: Some(Speaker::Buyer),
+        text: "收件人改成我表哥吧",
+    });
     assert_eq!(r.findings.len(), 1);
     assert_eq!(r.findings[0].context, vec!["m1".to_string()]);
     // The same request with no payment before it is routine.
@@ -68,10 +80,14 @@ fn conversation_type_carries_signals() {
 fn batch_equals_sequential_and_eviction_is_bounded() {
     let mut lines = Vec::new();
     for i in 0..300 {
-        lines.push(format!(r#"{{"id":"p{i}","conversation":"c{i}","speaker":"system","text":"买家已付款"}}"#));
+        lines.push(format!(
+            r#"{{"id":"p{i}","conversation":"c{i}","speaker":"system","text":"买家已付款"}}"#
+        ));
     }
     for i in 0..300 {
-        lines.push(format!(r#"{{"id":"q{i}","conversation":"c{i}","speaker":"buyer","text":"地址帮我改一下"}}"#));
+        lines.push(format!(
+            r#"{{"id":"q{i}","conversation":"c{i}","speaker":"buyer","text":"地址帮我改一下"}}"#
+        ));
     }
     let log = lines.join("\n");
     let run = |capacity: usize, chunk: usize| {
@@ -83,13 +99,24 @@ fn batch_equals_sequential_and_eviction_is_bounded() {
         );
         let mut flagged = 0;
         let mut convs = ConversationMap::new(capacity);
-        let options = ScanOptions { chunk_records: chunk, ..ScanOptions::default() };
-        scan_stream(detector(), None, reader, &options, &mut convs, &mut |o| -> Result<(), ()> {
-            if let Outcome::Scanned { report, .. } = o {
-                flagged += usize::from(!report.findings.is_empty());
-            }
-            Ok(())
-        }, &mut |_| {})
+        let options = ScanOptions {
+            chunk_records: chunk,
+            ..ScanOptions::default()
+        };
+        scan_stream(
+            detector(),
+            None,
+            reader,
+            &options,
+            &mut convs,
+            &mut |o| -> Result<(), ()> {
+                if let Outcome::Scanned { report, .. } = o {
+                    flagged += usize::from(!report.findings.is_empty());
+                }
+                Ok(())
+            },
+            &mut |_| {},
+        )
         .unwrap()
         .unwrap();
         (flagged, convs.len())

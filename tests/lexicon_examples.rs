@@ -7,7 +7,12 @@ fn every_rule_fires_on_its_examples_and_not_on_its_counter_examples() {
     let d = detector();
     let failures = d.check_examples();
     let listing: Vec<String> = failures.iter().map(ToString::to_string).collect();
-    assert!(failures.is_empty(), "{} failing:\n{}", failures.len(), listing.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} failing:\n{}",
+        failures.len(),
+        listing.join("\n")
+    );
 }
 
 #[test]
@@ -18,7 +23,10 @@ fn every_rule_carries_examples_and_counter_examples() {
         .filter(|r| r.examples == 0 || (r.category.is_some() && r.counter_examples == 0))
         .map(|r| r.id)
         .collect();
-    assert!(lacking.is_empty(), "rules without examples or counter-examples: {lacking:?}");
+    assert!(
+        lacking.is_empty(),
+        "rules without examples or counter-examples: {lacking:?}"
+    );
 }
 
 #[test]

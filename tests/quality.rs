@@ -13,11 +13,25 @@ fn dev_set_recall_and_false_positive_rate() {
     let ev = scamscan::eval::evaluate_file(detector(), &shared.join("eval/dev.jsonl")).unwrap();
     assert!(ev.errors.is_empty(), "{:?}", ev.errors);
     let o = ev.overall;
-    eprintln!("dev: recall {:.3}, false-positive rate {:.3}", o.recall(), o.false_positive_rate());
+    eprintln!(
+        "dev: recall {:.3}, false-positive rate {:.3}",
+        o.recall(),
+        o.false_positive_rate()
+    );
     assert!(o.recall() >= 0.90, "overall recall {:.3}", o.recall());
-    assert!(o.false_positive_rate() <= 0.03, "false-positive rate {:.3}", o.false_positive_rate());
+    assert!(
+        o.false_positive_rate() <= 0.03,
+        "false-positive rate {:.3}",
+        o.false_positive_rate()
+    );
     for (c, r) in &ev.per_category {
-        assert!(r.recall() >= 0.80, "{c} recall {:.3} ({}/{})", r.recall(), r.caught, r.scams);
+        assert!(
+            r.recall() >= 0.80,
+            "{c} recall {:.3} ({}/{})",
+            r.recall(),
+            r.caught,
+            r.scams
+        );
     }
 }
 
@@ -51,6 +65,15 @@ fn real_text_is_rarely_flagged() {
         }
     }
     let rate = flagged.len() as f64 / messages as f64;
-    eprintln!("real text: {} of {messages} flagged ({:.3}%)", flagged.len(), rate * 100.0);
-    assert!(rate <= 0.002, "{:.3}% flagged:\n{}", rate * 100.0, flagged.join("\n"));
+    eprintln!(
+        "real text: {} of {messages} flagged ({:.3}%)",
+        flagged.len(),
+        rate * 100.0
+    );
+    assert!(
+        rate <= 0.002,
+        "{:.3}% flagged:\n{}",
+        rate * 100.0,
+        flagged.join("\n")
+    );
 }

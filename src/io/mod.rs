@@ -4,5 +4,7 @@
 mod read;
 mod write;
 
-pub use read::{parse_json_record, FieldMap, InputFormat, RawRecord, Record, RecordError, RecordReader};
+pub use read::{
+    parse_json_record, FieldMap, InputFormat, RawRecord, Record, RecordError, RecordReader,
+};
 pub use write::{ErrorLine, OutputLine};

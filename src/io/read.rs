@@ -42,7 +42,9 @@ impl std::str::FromStr for InputFormat {
             "jsonl" | "json" | "ndjson" => Ok(InputFormat::Jsonl),
             "csv" => Ok(InputFormat::Csv),
             "text" | "txt" => Ok(InputFormat::Text),
-            _ => Err(format!("unknown input format {s:?} (expected jsonl, csv or text)")),
+            _ => Err(format!(
+                "unknown input format {s:?} (expected jsonl, csv or text)"
+            )),
         }
     }
 }
@@ -136,8 +138,12 @@ impl RawRecord {
         match self.body {
             RawBody::Parsed(r) => r.map_err(err),
             RawBody::Text(bytes) => {
-                let text = String::from_utf8(bytes)
-                    .map_err(|e| err(format!("invalid UTF-8 at byte {}", e.utf8_error().valid_up_to())))?;
+                let text = String::from_utf8(bytes).map_err(|e| {
+                    err(format!(
+                        "invalid UTF-8 at byte {}",
+                        e.utf8_error().valid_up_to()
+                    ))
+                })?;
                 Ok(Record {
                     line,
                     id: Some(line.to_string()),
@@ -346,10 +352,7 @@ impl RecordReader {
                                 speaker: find(&fields.speaker),
                                 labels: find("labels"),
                             }),
-                            None => Err(format!(
-                                "the CSV header has no `{}` column",
-                                fields.text
-                            )),
+                            None => Err(format!("the CSV header has no `{}` column", fields.text)),
                         }
                     }
                     Err(e) => Err(format!("cannot read the CSV header: {e}")),
@@ -556,7 +559,11 @@ fn read_line_limited(
 mod tests {
     use super::*;
 
-    fn read_all(input: &str, format: InputFormat, limit: usize) -> Vec<Result<Record, RecordError>> {
+    fn read_all(
+        input: &str,
+        format: InputFormat,
+        limit: usize,
+    ) -> Vec<Result<Record, RecordError>> {
         let mut r = RecordReader::new(
             Box::new(std::io::Cursor::new(input.as_bytes().to_vec())),
             format,
@@ -578,16 +585,31 @@ mod tests {
         assert_eq!(out[0].as_ref().unwrap().id.as_deref(), Some("a"));
         assert_eq!(out[1].as_ref().unwrap_err().line, 3);
         assert!(out[1].as_ref().unwrap_err().message.contains("`text`"));
-        assert!(out[2].as_ref().unwrap_err().message.contains("malformed JSON"));
-        assert!(out[3].as_ref().unwrap_err().message.contains("missing field `text`"));
+        assert!(out[2]
+            .as_ref()
+            .unwrap_err()
+            .message
+            .contains("malformed JSON"));
+        assert!(out[3]
+            .as_ref()
+            .unwrap_err()
+            .message
+            .contains("missing field `text`"));
         assert_eq!(out[4].as_ref().unwrap().line, 6);
     }
 
     #[test]
     fn long_records_become_errors_and_reading_goes_on() {
-        let input = format!("{{\"text\":\"{}\"}}\n{{\"text\":\"ok\"}}\n", "x".repeat(100));
+        let input = format!(
+            "{{\"text\":\"{}\"}}\n{{\"text\":\"ok\"}}\n",
+            "x".repeat(100)
+        );
         let out = read_all(&input, InputFormat::Jsonl, 50);
-        assert!(out[0].as_ref().unwrap_err().message.contains("over the limit"));
+        assert!(out[0]
+            .as_ref()
+            .unwrap_err()
+            .message
+            .contains("over the limit"));
         assert_eq!(out[1].as_ref().unwrap().text, "ok");
     }
 

@@ -102,6 +102,7 @@ pub(crate) struct RuleDef {
     pub unless: Vec<RawPattern>,
     pub speakers: Vec<Option<Speaker>>,
     pub not_speakers: Vec<Option<Speaker>>,
+    pub speaker_severity: Vec<(Option<Speaker>, Severity)>,
     pub signal: Option<String>,
     pub requires: Vec<String>,
     pub negatable: bool,
@@ -149,12 +150,7 @@ impl LexiconSet {
         })?;
         let file_category = match &file.category {
             Some(c) => Some(c.parse::<Category>().map_err(|e| {
-                Error::lexicon(
-                    &source.name,
-                    line_of(&source.text, "category"),
-                    None,
-                    e,
-                )
+                Error::lexicon(&source.name, line_of(&source.text, "category"), None, e)
             })?),
             None => None,
         };
@@ -173,7 +169,12 @@ impl LexiconSet {
             let line = line_of_rule(&source.text, &rule.id);
             let err = |msg: String| Error::lexicon(&source.name, line, Some(&rule.id), msg);
             if rule.id.trim().is_empty() {
-                return Err(Error::lexicon(&source.name, line, None, "rule with an empty id"));
+                return Err(Error::lexicon(
+                    &source.name,
+                    line,
+                    None,
+                    "rule with an empty id",
+                ));
             }
             if !seen_in_layer.insert(rule.id.clone()) {
                 return Err(err("duplicate rule id".to_string()));
@@ -189,14 +190,18 @@ impl LexiconSet {
                 ));
             }
             if category.is_some() && rule.signal.is_some() {
-                return Err(err("a signal rule reports nothing, so it takes no category".into()));
+                return Err(err(
+                    "a signal rule reports nothing, so it takes no category".into(),
+                ));
             }
             let severity = match &rule.severity {
                 Some(s) => s.parse::<Severity>().map_err(err)?,
                 None => category.map_or(Severity::None, Category::default_severity),
             };
             if category.is_some() && severity == Severity::None {
-                return Err(err("severity none would hide every finding of this rule".into()));
+                return Err(err(
+                    "severity none would hide every finding of this rule".into()
+                ));
             }
             let mut sources: Vec<&String> = rule.pattern.iter().collect();
             sources.extend(rule.patterns.iter());
@@ -214,6 +219,12 @@ impl LexiconSet {
                 .collect::<Result<Vec<_>, _>>()?;
             let speakers = parse_speakers(&rule.speakers).map_err(err)?;
             let not_speakers = parse_speakers(&rule.not_speakers).map_err(err)?;
+            let mut speaker_severity = Vec::new();
+            for (who, sev) in &rule.speaker_severity {
+                let who = parse_speaker(who).map_err(err)?;
+                let sev = sev.parse::<Severity>().map_err(err)?;
+                speaker_severity.push((who, sev));
+            }
             let def = RuleDef {
                 explanation: rule
                     .explanation
@@ -226,6 +237,7 @@ impl LexiconSet {
                 unless,
                 speakers,
                 not_speakers,
+                speaker_severity,
                 signal: rule.signal.clone(),
                 requires: rule.requires.clone(),
                 negatable: rule.negatable.unwrap_or(true),
@@ -248,7 +260,9 @@ impl LexiconSet {
         self.context
             .negation_before
             .extend(file.context.negation_before);
-        self.context.negation_after.extend(file.context.negation_after);
+        self.context
+            .negation_after
+            .extend(file.context.negation_after);
         self.context.question.extend(file.context.question);
         self.platform_hosts.extend(file.platform_hosts);
         Ok(())
@@ -256,13 +270,15 @@ impl LexiconSet {
 }
 
 fn parse_speakers(names: &[String]) -> Result<Vec<Option<Speaker>>, String> {
-    names
-        .iter()
-        .map(|n| match n.as_str() {
-            "unknown" => Ok(None),
-            other => other.parse::<Speaker>().map(Some),
-        })
-        .collect()
+    names.iter().map(|n| parse_speaker(n)).collect()
+}
+
+/// A speaker role, or `unknown` for messages with none.
+fn parse_speaker(name: &str) -> Result<Option<Speaker>, String> {
+    match name {
+        "unknown" => Ok(None),
+        other => other.parse::<Speaker>().map(Some),
+    }
 }
 
 fn line_of_offset(text: &str, offset: usize) -> usize {

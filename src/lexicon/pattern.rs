@@ -148,10 +148,14 @@ fn parse_item(word: &str) -> Result<RawItem, String> {
                 .ok_or_else(|| format!("unclosed {{ in {word:?}"))?;
             if let Some(token) = name.strip_prefix('@') {
                 let kind = TokenKind::parse(token).ok_or_else(|| {
-                    format!("unknown token {{@{token}}} (expected phone, digits, card, url or account)")
+                    format!(
+                        "unknown token {{@{token}}} (expected phone, digits, card, url or account)"
+                    )
                 })?;
                 alts.push((Alt::Token(kind), boundary));
-            } else if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            } else if name.is_empty()
+                || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            {
                 return Err(format!("bad class name {{{name}}}"));
             } else {
                 alts.push((Alt::Class(name.to_string()), boundary));

@@ -80,6 +80,9 @@ pub(crate) struct RuleSchema {
     /// Never these speakers.
     #[serde(default)]
     pub not_speakers: Vec<String>,
+    /// Severity by speaker, overriding `severity` for the speakers named.
+    #[serde(default)]
+    pub speaker_severity: BTreeMap<String, String>,
     /// A signal rule reports nothing; it marks the conversation (payment confirmed, ...).
     pub signal: Option<String>,
     /// Fires only after one of these signals in an earlier message of the conversation.

@@ -2,10 +2,6 @@
 // source sha256: 6b5a0a799bea2bb22c001f635eaa3fc2904310f0c08addbff275477a80ecf09a
 //! Traditional to simplified Chinese, one character to one character.
 
-/// SHA-256 of the TSCharacters.txt this table was generated from.
-#[cfg(test)]
-pub(crate) const SOURCE_SHA256: &str = "6b5a0a799bea2bb22c001f635eaa3fc2904310f0c08addbff275477a80ecf09a";
-
 /// (traditional, simplified), sorted by the traditional code point.
 #[rustfmt::skip]
 pub(crate) static T2S: [(char, char); 4105] = [
