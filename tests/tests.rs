@@ -6,4 +6,5 @@ mod cases;
 mod cli;
 mod conversation;
 mod lexicon_examples;
+mod properties;
 mod quality;

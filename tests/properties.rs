@@ -1,0 +1,175 @@
+//! Properties over arbitrary input: folding is idempotent, spans are exact and on character
+//! boundaries, the parallel batch equals the sequential scan, nothing panics.
+
+use proptest::prelude::*;
+use scamscan::batch::{scan_stream, ConversationMap, Outcome, ScanOptions};
+use scamscan::io::{FieldMap, InputFormat, RecordReader};
+use scamscan::{fold, ConversationState, Speaker, Turn};
+
+use crate::util::detector;
+
+/// Text that looks like chat: scam words, evasion characters and arbitrary characters mixed.
+fn chat_text() -> impl Strategy<Value = String> {
+    let pieces = prop::sample::select(vec![
+        "加",
+        "微信",
+        "微",
+        "信",
+        "薇信",
+        "vx",
+        "ＶＸ",
+        "QQ",
+        "扣扣",
+        "先",
+        "付",
+        "交",
+        "定金",
+        "訂金",
+        "押金",
+        "验证码",
+        "驗證碼",
+        "转账",
+        "轉賬",
+        "私下",
+        "交易",
+        "地址",
+        "改",
+        "已付款",
+        "付了",
+        "确认收货",
+        "发货",
+        "链接",
+        "http://a.top/x",
+        "淘宝",
+        "官方",
+        "客服",
+        "冻结",
+        "截图",
+        "退款",
+        "双倍赔偿",
+        "请勿",
+        "不会",
+        "为什么",
+        "？",
+        "，",
+        "。",
+        " ",
+        "-",
+        "·",
+        "💬",
+        "🔑",
+        "\u{200b}",
+        "\u{fe0f}",
+        "①",
+        "⑨",
+        "一",
+        "五",
+        "壹",
+        "138",
+        "0",
+        "a",
+        "Z",
+        "\n",
+        "\r\n",
+        "é",
+        "\u{301}",
+        "👨\u{200d}👩\u{200d}👧",
+        "🇨🇳",
+        "1\u{20e3}",
+    ]);
+    prop_oneof![
+        prop::collection::vec(pieces, 0..24).prop_map(|v| v.concat()),
+        any::<String>(),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+
+    #[test]
+    fn folding_is_idempotent(text in chat_text()) {
+        let once = fold(&text);
+        prop_assert_eq!(fold(&once), once);
+    }
+
+    #[test]
+    fn spans_are_exact_and_on_char_boundaries(text in chat_text()) {
+        let report = detector().scan(&text);
+        for f in &report.findings {
+            prop_assert!(f.start < f.end && f.end <= text.len());
+            prop_assert!(text.is_char_boundary(f.start) && text.is_char_boundary(f.end));
+            prop_assert_eq!(&text[f.start..f.end], f.matched.as_str());
+            prop_assert_eq!(text[..f.start].chars().count(), f.char_start);
+            prop_assert_eq!(text[..f.end].chars().count(), f.char_end);
+        }
+        let top = report.findings.iter().map(|f| f.severity).max().unwrap_or_default();
+        prop_assert!(report.severity >= top);
+    }
+
+    #[test]
+    fn readers_never_panic_and_never_lose_a_record(bytes in prop::collection::vec(any::<u8>(), 0..400)) {
+        for format in [InputFormat::Jsonl, InputFormat::Csv, InputFormat::Text] {
+            let mut reader = RecordReader::new(
+                Box::new(std::io::Cursor::new(bytes.clone())),
+                format,
+                &FieldMap::default(),
+                64,
+            );
+            let mut last = 0u64;
+            while let Some(raw) = reader.next_raw().unwrap() {
+                let line = raw.line;
+                prop_assert!(line >= last);
+                last = line;
+                let _ = raw.parse(&FieldMap::default());
+            }
+        }
+    }
+
+    #[test]
+    fn batch_equals_sequential(
+        messages in prop::collection::vec((chat_text(), 0u8..4, 0u8..3), 1..40),
+        chunk in 1usize..9,
+    ) {
+        let speakers = [Speaker::Buyer, Speaker::Seller, Speaker::System];
+        let mut jsonl = String::new();
+        for (i, (text, conv, who)) in messages.iter().enumerate() {
+            let record = serde_json::json!({
+                "id": format!("m{i}"),
+                "conversation": format!("c{conv}"),
+                "speaker": speakers[*who as usize % 3].as_str(),
+                "text": text,
+            });
+            jsonl.push_str(&record.to_string());
+            jsonl.push('\n');
+        }
+        // Sequential: one state per conversation, messages in order.
+        let mut states: std::collections::HashMap<u8, ConversationState> = Default::default();
+        let expected: Vec<_> = messages
+            .iter()
+            .enumerate()
+            .map(|(i, (text, conv, who))| {
+                let id = format!("m{i}");
+                let turn = Turn { id: Some(&id), speaker: Some(speakers[*who as usize % 3]), text };
+                detector().scan_turn(turn, states.entry(*conv).or_default())
+            })
+            .collect();
+        let reader = RecordReader::new(
+            Box::new(std::io::Cursor::new(jsonl.into_bytes())),
+            InputFormat::Jsonl,
+            &FieldMap::default(),
+            1 << 20,
+        );
+        let mut got = Vec::new();
+        let options = ScanOptions { chunk_records: chunk, ..ScanOptions::default() };
+        let mut convs = ConversationMap::new(100);
+        scan_stream(detector(), None, reader, &options, &mut convs, &mut |o| -> Result<(), ()> {
+            if let Outcome::Scanned { report, .. } = o {
+                got.push(report);
+            }
+            Ok(())
+        }, &mut |_| {})
+        .unwrap()
+        .unwrap();
+        prop_assert_eq!(got, expected);
+    }
+}
