@@ -64,6 +64,10 @@ pub(crate) struct FoldedChar {
     pub orig_end: u32,
     /// Clause number: increases at every clause punctuation character.
     pub clause: u32,
+    /// Phrase number: increases at clause punctuation and where chat used a space between
+    /// two words as a break (先转个定金给我 不然…), unless the whole message is spaced out
+    /// letter by letter (加 微 信 聊 吧). Negation scope and segmentation stop here.
+    pub phrase: u32,
     /// Foldings applied to this character, and `SEPARATOR`/`INVISIBLE` when something was
     /// dropped right before it.
     pub fold: Fold,
@@ -76,6 +80,8 @@ pub(crate) struct Folded {
     pub chars: Vec<FoldedChar>,
     /// For every byte of `text` (and one past the end), the index of its character.
     pub char_of: Vec<u32>,
+    /// Byte offsets in `text` where a phrase starts (the first is 0).
+    pub phrase_starts: Vec<u32>,
     units: Vec<Unit>,
     pending: Vec<Unit>,
 }
@@ -86,6 +92,8 @@ struct Unit {
     orig_start: u32,
     orig_end: u32,
     fold: Fold,
+    /// Whitespace was dropped right before this character.
+    space_before: bool,
 }
 
 impl Folded {
@@ -124,6 +132,11 @@ impl Folded {
     pub(crate) fn clause_at(&self, b: usize) -> u32 {
         self.chars[self.char_of[b] as usize].clause
     }
+
+    /// Phrase number of the character at folded byte `b` (`b < text.len()`).
+    pub(crate) fn phrase_at(&self, b: usize) -> u32 {
+        self.chars[self.char_of[b] as usize].phrase
+    }
 }
 
 /// Folds `text` into `out`, reusing its buffers.
@@ -131,6 +144,7 @@ pub(crate) fn fold_into(text: &str, out: &mut Folded) {
     out.text.clear();
     out.chars.clear();
     out.char_of.clear();
+    out.phrase_starts.clear();
     out.units.clear();
     out.pending.clear();
     let mut units = std::mem::take(&mut out.units);
@@ -154,8 +168,23 @@ pub(crate) fn fold_into(text: &str, out: &mut Folded) {
     units.extend(pending.drain(..).map(as_kept_separator));
     digits_pass(&mut units);
 
-    let mut clause = 0u32;
+    // A message spaced out letter by letter uses spaces as decoration, not as breaks.
+    let (mut han_pairs, mut spaced_pairs) = (0usize, 0usize);
+    for pair in units.windows(2) {
+        if is_han(pair[0].ch) && is_han(pair[1].ch) {
+            han_pairs += 1;
+            spaced_pairs += usize::from(pair[1].space_before);
+        }
+    }
+    let spaces_break = spaced_pairs * 3 <= han_pairs;
+
+    let (mut clause, mut phrase) = (0u32, 0u32);
+    out.phrase_starts.push(0);
     for u in &units {
+        if u.space_before && spaces_break && !out.text.is_empty() {
+            phrase += 1;
+            out.phrase_starts.push(out.text.len() as u32);
+        }
         out.text.push(u.ch);
         for _ in 0..u.ch.len_utf8() {
             out.char_of.push(out.chars.len() as u32);
@@ -164,10 +193,13 @@ pub(crate) fn fold_into(text: &str, out: &mut Folded) {
             orig_start: u.orig_start,
             orig_end: u.orig_end,
             clause,
+            phrase,
             fold: u.fold,
         });
         if is_clause_break(u.ch) {
             clause += 1;
+            phrase += 1;
+            out.phrase_starts.push(out.text.len() as u32);
         }
     }
     out.char_of.push(out.chars.len() as u32);
@@ -198,6 +230,7 @@ impl Folder<'_> {
                 orig_start: os,
                 orig_end: oe,
                 fold: Fold::default(),
+                space_before: false,
             });
             return;
         }
@@ -225,6 +258,7 @@ impl Folder<'_> {
                     });
                     if joins {
                         u.fold.insert(Fold::SEPARATOR);
+                        u.space_before = self.pending.iter().any(|p| p.ch.is_whitespace());
                         self.pending.clear();
                     } else {
                         let flushed = self.pending.len();
@@ -276,6 +310,7 @@ fn fold_char(c: char, os: u32, oe: u32, out: &mut Vec<Unit>) {
             orig_start: os,
             orig_end: oe,
             fold,
+            space_before: false,
         })
     };
     if c.is_ascii() {

@@ -29,6 +29,7 @@ const CUE_NEG_BEFORE: u8 = 1 << 1;
 const CUE_NEG_AFTER: u8 = 1 << 2;
 const CUE_QUESTION: u8 = 1 << 3;
 const CUE_ALLOW: u8 = 1 << 4;
+const CUE_NOT_NEGATION: u8 = 1 << 5;
 
 #[derive(Clone, Copy, Debug)]
 struct Use {
@@ -205,6 +206,7 @@ impl Engine {
             (&set.context.negation_before, CUE_NEG_BEFORE),
             (&set.context.negation_after, CUE_NEG_AFTER),
             (&set.context.question, CUE_QUESTION),
+            (&set.context.not_negation, CUE_NOT_NEGATION),
             (&set.allow, CUE_ALLOW),
         ];
         for (list, flag) in cue_lists {
@@ -534,23 +536,34 @@ pub(crate) fn build_report(mut findings: Vec<Finding>) -> Report {
     Report { severity, findings }
 }
 
-/// True when a negation or question cue governs the hit at folded bytes `s..e`.
+/// True when a negation or question cue governs the hit at folded bytes `s..e`. Negation
+/// reaches within a phrase (a clause, or a stretch of chat between spaces); a question
+/// within the clause.
 fn negated(folded: &Folded, cues: &[(u8, u32, u32)], s: u32, e: u32) -> bool {
     let (s, e) = (s as usize, e as usize);
     let clause_s = folded.clause_at(s);
     let clause_e = folded.clause_at(e - 1);
+    let phrase_s = folded.phrase_at(s);
+    let phrase_e = folded.phrase_at(e - 1);
+    let exempt = |a: usize, b: usize| {
+        cues.iter()
+            .any(|&(c, x, y)| c & CUE_NOT_NEGATION != 0 && (x as usize) <= a && b <= y as usize)
+    };
     cues.iter().any(|&(cue, a, b)| {
         let (a, b) = (a as usize, b as usize);
+        if cue & (CUE_NEG_BEFORE | CUE_NEG_AFTER) != 0 && exempt(a, b) {
+            return false;
+        }
         if cue & CUE_NEG_BEFORE != 0
             && a < s
-            && folded.clause_at(a) == clause_s
+            && folded.phrase_at(a) == phrase_s
             && (b > s || folded.char_index(s) - folded.char_index(b) <= NEGATION_BEFORE_WINDOW)
         {
             return true;
         }
         if cue & CUE_NEG_AFTER != 0
             && a >= e
-            && folded.clause_at(a) == clause_e
+            && folded.phrase_at(a) == phrase_e
             && folded.char_index(a) - folded.char_index(e) <= NEGATION_AFTER_WINDOW
         {
             return true;
@@ -611,9 +624,22 @@ struct Boundaries<'a> {
 }
 
 impl Boundaries<'_> {
-    fn on_boundaries(&mut self, text: &str, start: u32, end: u32) -> bool {
+    fn on_boundaries(&mut self, folded: &Folded, start: u32, end: u32) -> bool {
         if !self.ready {
-            self.segmenter.boundaries(text, self.bounds);
+            // Each phrase is segmented on its own: no word reaches across a space.
+            self.bounds.clear();
+            let text = &folded.text;
+            let starts = &folded.phrase_starts;
+            for (i, &from) in starts.iter().enumerate() {
+                let to = starts.get(i + 1).map_or(text.len(), |&t| t as usize);
+                if (from as usize) < to {
+                    self.segmenter
+                        .extend_boundaries(&text[from as usize..to], from, self.bounds);
+                }
+            }
+            self.bounds.push(text.len() as u32);
+            self.bounds.sort_unstable();
+            self.bounds.dedup();
             self.ready = true;
         }
         self.bounds.binary_search(&start).is_ok() && self.bounds.binary_search(&end).is_ok()
@@ -650,10 +676,7 @@ impl Search<'_, '_> {
             return false;
         }
         self.budget -= 1;
-        !c.boundary
-            || self
-                .boundaries
-                .on_boundaries(&self.folded.text, c.start, c.end)
+        !c.boundary || self.boundaries.on_boundaries(self.folded, c.start, c.end)
     }
 
     fn extend(&mut self, item: usize, prev_end: u32) -> Option<u32> {

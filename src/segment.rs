@@ -46,13 +46,10 @@ impl Segmenter {
         })
     }
 
-    /// Writes the byte offsets where words start in `text`, plus `text.len()`, sorted.
-    pub(crate) fn boundaries(&self, text: &str, out: &mut Vec<u32>) {
-        out.clear();
+    /// Appends the byte offsets where words start in `text`, each plus `offset`.
+    pub(crate) fn extend_boundaries(&self, text: &str, offset: u32, out: &mut Vec<u32>) {
         for token in self.jieba().cut(text, false) {
-            out.push(token.byte_start as u32);
+            out.push(token.byte_start as u32 + offset);
         }
-        out.push(text.len() as u32);
-        out.dedup();
     }
 }

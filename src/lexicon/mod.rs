@@ -264,6 +264,7 @@ impl LexiconSet {
             .negation_after
             .extend(file.context.negation_after);
         self.context.question.extend(file.context.question);
+        self.context.not_negation.extend(file.context.not_negation);
         self.platform_hosts.extend(file.platform_hosts);
         Ok(())
     }

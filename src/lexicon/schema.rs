@@ -59,6 +59,10 @@ pub(crate) struct ContextSchema {
     /// Before a hit in the same clause, these make it the target's question (为什么要).
     #[serde(default)]
     pub question: Vec<String>,
+    /// Phrases that contain a negation cue without negating (能不能, 要不): a cue inside one
+    /// of them does not count.
+    #[serde(default)]
+    pub not_negation: Vec<String>,
 }
 
 /// One rule.
