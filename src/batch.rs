@@ -1,12 +1,14 @@
 //! Parallel, ordered, streaming scan of large inputs.
 //!
 //! Records are read in chunks by a reader thread while the previous chunk is scanned. Within
-//! a chunk, records are parsed in parallel, grouped by conversation (each conversation's
-//! messages are scanned in order, different conversations in parallel), and handed to the
-//! sink in input order. Conversation state lives in a map bounded by
-//! [`ScanOptions::max_conversations`]: past it the least recently seen conversation is
-//! forgotten, so memory stays flat however many conversations a log holds. The result is
-//! the same as scanning the records one by one.
+//! a chunk, every record is parsed and scanned in parallel on its own; a scan reports what
+//! depends on the conversation (signals raised, findings that require a signal) as
+//! conditions, which a short sequential pass then resolves in input order against the
+//! conversation's state. Outcomes reach the sink in input order. Conversation state lives in
+//! a map bounded by [`ScanOptions::max_conversations`]: past it the least recently used
+//! conversation is forgotten, and a conversation that never raised a signal is not kept at
+//! all, so memory stays flat however many conversations a log holds. The result is the same
+//! as scanning the records one by one.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::mpsc;
@@ -233,96 +235,54 @@ pub fn scan_stream<E>(
     result
 }
 
-/// Scans one chunk: parse in parallel, group by conversation, scan groups in parallel.
+/// Scans one chunk. Records are parsed and scanned in parallel, each on its own; then, in
+/// input order, the few whose outcome depends on their conversation (they raised a signal or
+/// matched a rule that requires one) have their conversation applied. The result equals
+/// scanning the records one by one in order.
 fn scan_chunk(
     detector: &Detector,
     chunk: Vec<RawRecord>,
     options: &ScanOptions,
     conversations: &mut ConversationMap,
 ) -> Vec<Outcome> {
-    let parsed: Vec<Result<Record, RecordError>> = chunk
+    enum Staged {
+        Done(Report),
+        Pending(crate::rules::Outcome),
+    }
+    let staged: Vec<Result<(Record, Staged), RecordError>> = chunk
         .into_par_iter()
-        .map(|raw| raw.parse(&options.fields))
-        .collect();
-
-    // Group record indexes by conversation, in order of first appearance.
-    let mut group_of: HashMap<&str, usize> = HashMap::new();
-    let mut groups: Vec<(Option<String>, Vec<usize>)> = Vec::new();
-    for (i, r) in parsed.iter().enumerate() {
-        let Ok(record) = r else { continue };
-        match record.conversation.as_deref() {
-            Some(key) => {
-                let g = *group_of.entry(key).or_insert_with(|| {
-                    groups.push((Some(key.to_string()), Vec::new()));
-                    groups.len() - 1
-                });
-                groups[g].1.push(i);
-            }
-            None => groups.push((None, vec![i])),
-        }
-    }
-    let mut work: Vec<(Option<String>, Option<ConversationState>, Vec<usize>)> = groups
-        .into_iter()
-        .map(|(key, idx)| {
-            let state = key.as_deref().map(|k| conversations.take(k));
-            (key, state, idx)
+        .map(|raw| {
+            let record = raw.parse(&options.fields)?;
+            let outcome = detector.scan_alone(Turn {
+                id: record.id.as_deref(),
+                speaker: record
+                    .speaker
+                    .as_deref()
+                    .and_then(|s| s.parse::<Speaker>().ok()),
+                text: &record.text,
+            });
+            let staged = if record.conversation.is_some() && outcome.depends_on_conversation() {
+                Staged::Pending(outcome)
+            } else {
+                Staged::Done(detector.finish(outcome, None, None))
+            };
+            Ok((record, staged))
         })
         .collect();
-
-    let results: Vec<Vec<(usize, Report)>> = work
-        .par_iter_mut()
-        .map(|(_, state, indexes)| {
-            indexes
-                .iter()
-                .map(|&i| {
-                    // Grouping only took records that parsed.
-                    let Ok(record) = &parsed[i] else {
-                        return (i, Report::default());
-                    };
-                    let fallback_id;
-                    let id = match &record.id {
-                        Some(id) => id.as_str(),
-                        None => {
-                            fallback_id = record.line.to_string();
-                            fallback_id.as_str()
-                        }
-                    };
-                    let turn = Turn {
-                        id: Some(id),
-                        speaker: record
-                            .speaker
-                            .as_deref()
-                            .and_then(|s| s.parse::<Speaker>().ok()),
-                        text: &record.text,
-                    };
-                    let report = match state {
-                        Some(state) => detector.scan_turn(turn, state),
-                        None => detector.scan_turn(turn, &mut ConversationState::new()),
-                    };
-                    (i, report)
-                })
-                .collect()
-        })
-        .collect();
-
-    for (key, state, _) in work {
-        if let (Some(key), Some(state)) = (key, state) {
-            conversations.put(key, state);
-        }
-    }
-    let mut reports: Vec<Option<Report>> = (0..parsed.len()).map(|_| None).collect();
-    for (i, report) in results.into_iter().flatten() {
-        reports[i] = Some(report);
-    }
-    parsed
+    staged
         .into_iter()
-        .zip(reports)
-        .map(|(r, report)| match r {
-            Ok(record) => Outcome::Scanned {
-                record,
-                report: report.unwrap_or_default(),
-            },
+        .map(|r| match r {
             Err(e) => Outcome::Failed(e),
+            Ok((record, Staged::Done(report))) => Outcome::Scanned { record, report },
+            Ok((record, Staged::Pending(outcome))) => {
+                let key = record.conversation.clone().unwrap_or_default();
+                let line = record.line.to_string();
+                let id = record.id.as_deref().unwrap_or(&line);
+                let mut state = conversations.take(&key);
+                let report = detector.finish(outcome, Some(id), Some(&mut state));
+                conversations.put(key, state);
+                Outcome::Scanned { record, report }
+            }
         })
         .collect()
 }

@@ -224,14 +224,29 @@ impl Detector {
 
     /// Scans one message on its own (no conversation context).
     pub fn scan(&self, text: &str) -> Report {
-        let outcome = self.run(Turn::new(text), None);
-        build_report(outcome.findings)
+        let outcome = self.run(Turn::new(text));
+        build_report(self.inner.engine.resolve(outcome, None, None))
     }
 
     /// Scans the next message of a conversation whose state the caller keeps.
     pub fn scan_turn(&self, turn: Turn<'_>, state: &mut ConversationState) -> Report {
-        let outcome = self.run(turn, Some(state));
-        build_report(outcome.findings)
+        let outcome = self.run(turn);
+        build_report(self.inner.engine.resolve(outcome, turn.id, Some(state)))
+    }
+
+    /// Scans a message without its conversation; [`Detector::finish`] applies it later.
+    pub(crate) fn scan_alone(&self, turn: Turn<'_>) -> Outcome {
+        self.run(turn)
+    }
+
+    /// Applies a conversation (if any) to an outcome and makes the report.
+    pub(crate) fn finish(
+        &self,
+        outcome: Outcome,
+        id: Option<&str>,
+        state: Option<&mut ConversationState>,
+    ) -> Report {
+        build_report(self.inner.engine.resolve(outcome, id, state))
     }
 
     /// A conversation bound to this detector.
@@ -239,11 +254,11 @@ impl Detector {
         Conversation::new(self.clone())
     }
 
-    fn run(&self, turn: Turn<'_>, state: Option<&mut ConversationState>) -> Outcome {
+    fn run(&self, turn: Turn<'_>) -> Outcome {
         SCRATCH.with(|cell| match cell.try_borrow_mut() {
-            Ok(mut scratch) => self.inner.engine.scan(turn, state, &mut scratch),
+            Ok(mut scratch) => self.inner.engine.scan(turn, &mut scratch),
             // Only reachable if scanning were re-entered on this thread; stay correct anyway.
-            Err(_) => self.inner.engine.scan(turn, state, &mut Scratch::default()),
+            Err(_) => self.inner.engine.scan(turn, &mut Scratch::default()),
         })
     }
 
@@ -335,32 +350,32 @@ impl Detector {
             } => {
                 for (i, turn) in before.iter().enumerate() {
                     let id = format!("e{}", i + 1);
-                    self.run(
+                    self.scan_turn(
                         Turn {
                             id: Some(&id),
                             speaker: turn.speaker.as_deref().and_then(|s| s.parse().ok()),
                             text: &turn.text,
                         },
-                        Some(&mut state),
+                        &mut state,
                     );
                 }
                 (text.as_str(), speaker.as_deref())
             }
         };
         let speaker: Option<Speaker> = speaker.and_then(|s| s.parse().ok());
-        let outcome = self.run(
-            Turn {
-                id: Some("example"),
-                speaker,
-                text,
-            },
-            Some(&mut state),
-        );
+        let outcome = self.run(Turn {
+            id: Some("example"),
+            speaker,
+            text,
+        });
         if rule.signal.is_some() {
-            outcome.raised_by.contains(&(index as u32))
-        } else {
-            outcome.findings.iter().any(|f| f.rule == rule.id)
+            return outcome.raised.contains(&(index as u32));
         }
+        self.inner
+            .engine
+            .resolve(outcome, Some("example"), Some(&mut state))
+            .iter()
+            .any(|f| f.rule == rule.id)
     }
 }
 

@@ -67,8 +67,14 @@ pub(crate) struct CompiledRule {
 pub(crate) struct Engine {
     matcher: Matcher,
     term_uses: Vec<Vec<Use>>,
+    /// Per term, the patterns whose anchor item it fills. The anchor is the item least likely
+    /// to occur (longest shortest term); a pattern is only looked at further when its anchor
+    /// occurs, which most messages never make happen.
+    term_anchors: Vec<Vec<u32>>,
     term_cues: Vec<u8>,
     token_uses: Vec<(TokenKind, Use)>,
+    /// Per token use, whether it fills its pattern's anchor item.
+    token_anchors: Vec<bool>,
     patterns: Vec<CompiledPattern>,
     pub rules: Vec<CompiledRule>,
     platform_hosts: Vec<String>,
@@ -91,12 +97,57 @@ pub(crate) struct Scratch {
     touched: Vec<u32>,
 }
 
-fn mark(masks: &mut [u32], touched: &mut Vec<u32>, u: &Use) {
-    let m = &mut masks[u.pattern as usize];
+/// Set in a pattern's mask once its anchor item occurs in the message.
+const ANCHORED: u32 = 1 << 31;
+
+fn anchor(masks: &mut [u32], touched: &mut Vec<u32>, pattern: u32) {
+    let m = &mut masks[pattern as usize];
     if *m == 0 {
-        touched.push(u.pattern);
+        touched.push(pattern);
     }
-    *m |= 1 << u.item;
+    *m |= ANCHORED;
+}
+
+/// Records an item of an anchored pattern as present.
+fn mark(masks: &mut [u32], u: &Use) {
+    let m = &mut masks[u.pattern as usize];
+    if *m & ANCHORED != 0 {
+        *m |= 1 << u.item;
+    }
+}
+
+/// Per pattern, the item to look for first: the one whose shortest term is longest (a
+/// recognized token counts as four characters), since single characters occur everywhere.
+fn choose_anchors(
+    patterns: &[CompiledPattern],
+    terms: &Terms,
+    token_uses: &[(TokenKind, Use)],
+) -> Vec<u16> {
+    let mut shortest: Vec<Vec<usize>> =
+        patterns.iter().map(|p| vec![usize::MAX; p.items]).collect();
+    for (t, uses) in terms.uses.iter().enumerate() {
+        let len = terms.list[t].chars().count();
+        for u in uses {
+            let slot = &mut shortest[u.pattern as usize][u.item as usize];
+            *slot = (*slot).min(len);
+        }
+    }
+    for (_, u) in token_uses {
+        let slot = &mut shortest[u.pattern as usize][u.item as usize];
+        *slot = (*slot).min(4);
+    }
+    shortest
+        .iter()
+        .map(|items| {
+            let mut best = 0;
+            for (i, &len) in items.iter().enumerate() {
+                if items[best] == usize::MAX || (len != usize::MAX && len > items[best]) {
+                    best = i;
+                }
+            }
+            best as u16
+        })
+        .collect()
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -231,10 +282,26 @@ impl Engine {
             .collect();
         extra.sort();
         extra.dedup();
+        let anchors = choose_anchors(&patterns, &terms, &token_uses);
+        let mut term_anchors = vec![Vec::new(); terms.list.len()];
+        for (t, uses) in terms.uses.iter().enumerate() {
+            for u in uses {
+                if anchors[u.pattern as usize] == u.item {
+                    term_anchors[t].push(u.pattern);
+                }
+            }
+            term_anchors[t].dedup();
+        }
+        let token_anchors: Vec<bool> = token_uses
+            .iter()
+            .map(|(_, u)| anchors[u.pattern as usize] == u.item)
+            .collect();
         let matcher =
             Matcher::new(terms.list).map_err(|e| Error::lexicon("lexicon", None, None, e))?;
         Ok(Engine {
             matcher,
+            term_anchors,
+            token_anchors,
             term_uses: terms.uses,
             term_cues: terms.cues,
             token_uses,
@@ -259,14 +326,10 @@ impl Engine {
         self.matcher.memory_usage()
     }
 
-    /// Scans one message. `state` carries the conversation's signals, if there is one.
-    /// Findings come back unmerged, one per rule that fired; see [`build_report`].
-    pub(crate) fn scan(
-        &self,
-        turn: Turn<'_>,
-        state: Option<&mut ConversationState>,
-        scratch: &mut Scratch,
-    ) -> Outcome {
+    /// Scans one message on its own. What depends on the conversation comes back as
+    /// conditions for [`Engine::resolve`], so that messages can be scanned in parallel and
+    /// their context applied afterwards, in order, cheaply.
+    pub(crate) fn scan(&self, turn: Turn<'_>, scratch: &mut Scratch) -> Outcome {
         let Scratch {
             folded,
             hits,
@@ -286,23 +349,33 @@ impl Engine {
         if !self.token_uses.is_empty() {
             find_tokens(&folded.text, &self.platform_hosts, tokens);
         }
-        let position = state.as_ref().map_or(1, |s| s.seen + 1);
         if hits.is_empty() && tokens.is_empty() {
-            if let Some(state) = state {
-                state.seen += 1;
-            }
             return Outcome::default();
         }
 
         cue_spans.clear();
         cands.clear();
-        let mut warning = false;
-        // First pass: which items of which patterns are present. Only patterns with every
-        // item present get candidates, which keeps the sort below small on long messages.
         if masks.len() < self.patterns.len() {
             masks.resize(self.patterns.len(), 0);
         }
+        // First pass: patterns whose anchor item occurs. Most messages stop here.
         touched.clear();
+        for h in hits.iter() {
+            for &p in &self.term_anchors[h.term as usize] {
+                anchor(masks, touched, p);
+            }
+        }
+        for ((kind, u), is_anchor) in self.token_uses.iter().zip(&self.token_anchors) {
+            if *is_anchor && tokens.iter().any(|tk| tk.kind == *kind) {
+                anchor(masks, touched, u.pattern);
+            }
+        }
+        if touched.is_empty() {
+            return Outcome::default();
+        }
+        // Second pass: which items of the anchored patterns are present. Only patterns with
+        // every item present get candidates, which keeps the sort below small.
+        let mut warning = false;
         for h in hits.iter() {
             let cue = self.term_cues[h.term as usize];
             if cue & CUE_WARNING != 0 {
@@ -312,18 +385,18 @@ impl Engine {
                 cue_spans.push((cue, h.start, h.end));
             }
             for u in &self.term_uses[h.term as usize] {
-                mark(masks, touched, u);
+                mark(masks, u);
             }
         }
         for t in tokens.iter() {
             for (kind, u) in &self.token_uses {
                 if *kind == t.kind {
-                    mark(masks, touched, u);
+                    mark(masks, u);
                 }
             }
         }
         for &p in touched.iter() {
-            let full = (1u32 << self.patterns[p as usize].items) - 1;
+            let full = ANCHORED | ((1u32 << self.patterns[p as usize].items) - 1);
             if masks[p as usize] != full {
                 masks[p as usize] = 0;
             }
@@ -420,8 +493,7 @@ impl Engine {
             }
         }
 
-        let mut findings: Vec<Finding> = Vec::new();
-        let mut raised: Vec<(u16, u32)> = Vec::new();
+        let mut outcome = Outcome::default();
         let mut last_rule = u32::MAX;
         for &(p, s, e) in matches.iter() {
             let pattern = &self.patterns[p as usize];
@@ -444,17 +516,9 @@ impl Engine {
             if rule.negatable && (warning || negated(folded, cue_spans, s, e)) {
                 continue;
             }
-            let mut context = Vec::new();
-            if !rule.requires.is_empty() {
-                let Some(st) = state.as_deref() else { continue };
-                match rule.requires.iter().find_map(|&sig| st.signal(sig)) {
-                    Some(id) => context.push(id.to_string()),
-                    None => continue,
-                }
-            }
             last_rule = pattern.rule;
-            if let Some(sig) = rule.signal {
-                raised.push((sig, pattern.rule));
+            if rule.signal.is_some() {
+                outcome.raised.push(pattern.rule);
                 continue;
             }
             // The platform's own notices are never scams; they only raise signals.
@@ -472,7 +536,7 @@ impl Engine {
             let (os, oe) = folded.original_span(s as usize, e as usize);
             let char_start = turn.text[..os].chars().count();
             let matched = turn.text[os..oe].to_string();
-            findings.push(Finding {
+            let finding = Finding {
                 category,
                 severity,
                 rule: rule.id.clone(),
@@ -483,33 +547,74 @@ impl Engine {
                 matched,
                 explanation: rule.explanation.clone(),
                 normalized: folded.folds_in(s as usize, e as usize).names(),
-                context,
-            });
+                context: Vec::new(),
+            };
+            if rule.requires.is_empty() {
+                outcome.findings.push(finding);
+            } else {
+                outcome.conditional.push((finding, pattern.rule));
+            }
         }
+        outcome
+    }
 
-        if let Some(state) = state {
-            state.seen += 1;
-            if !raised.is_empty() {
-                let id = turn.id.map_or_else(|| position.to_string(), str::to_string);
-                for &(sig, _) in &raised {
+    /// Applies a conversation to a message's outcome: findings that require a signal fire
+    /// if an earlier message raised it (and name that message in `context`), then this
+    /// message's signals are recorded under `id`. Without a state, conditional findings are
+    /// dropped and signals go nowhere. Returns the findings, unmerged.
+    pub(crate) fn resolve(
+        &self,
+        outcome: Outcome,
+        id: Option<&str>,
+        state: Option<&mut ConversationState>,
+    ) -> Vec<Finding> {
+        let Outcome {
+            mut findings,
+            conditional,
+            raised,
+        } = outcome;
+        let Some(state) = state else {
+            return findings;
+        };
+        for (mut finding, rule) in conditional {
+            let requires = &self.rules[rule as usize].requires;
+            if let Some(from) = requires.iter().find_map(|&sig| state.signal(sig)) {
+                finding.context.push(from.to_string());
+                findings.push(finding);
+            }
+        }
+        state.seen += 1;
+        if !raised.is_empty() {
+            let id = id.map_or_else(|| state.seen.to_string(), str::to_string);
+            for rule in raised {
+                let rule = &self.rules[rule as usize];
+                let allowed = rule.requires.is_empty()
+                    || rule.requires.iter().any(|&sig| state.signal(sig).is_some());
+                if let (Some(sig), true) = (rule.signal, allowed) {
                     state.raise(sig, &id);
                 }
             }
         }
-        Outcome {
-            findings,
-            raised_by: raised.into_iter().map(|(_, r)| r).collect(),
-        }
+        findings
     }
 }
 
-/// What one message produced before findings are merged into a report.
+/// What one message produced on its own, before its conversation is applied.
 #[derive(Debug, Default)]
 pub(crate) struct Outcome {
-    /// One finding per rule that fired.
+    /// Findings that stand on this message alone, one per rule that fired.
     pub findings: Vec<Finding>,
+    /// Findings of rules that require a conversation signal, with the rule's index.
+    pub conditional: Vec<(Finding, u32)>,
     /// Indexes of the signal rules that fired.
-    pub raised_by: Vec<u32>,
+    pub raised: Vec<u32>,
+}
+
+impl Outcome {
+    /// True when applying a conversation could change or record anything.
+    pub(crate) fn depends_on_conversation(&self) -> bool {
+        !self.conditional.is_empty() || !self.raised.is_empty()
+    }
 }
 
 /// Keeps the strongest finding per category and sets the message's severity.
