@@ -223,15 +223,26 @@ impl Folder<'_> {
         let mut cs = grapheme.chars();
         let first = cs.next().unwrap_or(' ');
         let multi = cs.next().is_some();
+        if extends(first) {
+            // A cluster that starts with a mark has no base (it followed a control or an
+            // invisible character): noise. Kept, it would join whatever precedes it once
+            // that character is gone, and folding would not be idempotent.
+            self.dropped_invisible = true;
+            return;
+        }
         if multi && is_symbol(first) {
-            // An emoji sequence (ZWJ, keycap, skin tone, flag) goes whole.
-            self.pending.push(Unit {
-                ch: first,
-                orig_start: os,
-                orig_end: oe,
-                fold: Fold::default(),
-                space_before: false,
-            });
+            // An emoji sequence (ZWJ, flag, skin tone) is held whole: dropped whole inside a
+            // word, kept whole (and unfolded) elsewhere.
+            for (offset, c) in grapheme.char_indices() {
+                let cos = os + offset as u32;
+                self.pending.push(Unit {
+                    ch: c,
+                    orig_start: cos,
+                    orig_end: cos + c.len_utf8() as u32,
+                    fold: Fold::default(),
+                    space_before: false,
+                });
+            }
             return;
         }
         for (offset, c) in grapheme.char_indices() {
@@ -329,7 +340,9 @@ fn fold_char(c: char, os: u32, oe: u32, out: &mut Vec<Unit>) {
         push(out, s, Fold::TRADITIONAL);
         return;
     }
-    if is_plain_han(c) || is_clause_break(c) {
+    if is_plain_han(c) || is_clause_break(c) || is_symbol(c) {
+        // Symbols stay as they are (NFKC would turn some into text); folding drops them
+        // where they stand inside a word.
         push(out, c, Fold::default());
         return;
     }
@@ -467,6 +480,19 @@ fn is_invisible(c: char) -> bool {
         | '\u{ffa0}' | '\u{e0000}'..='\u{e0fff}' | '\u{1d173}'..='\u{1d17a}')
 }
 
+/// True for a character that extends the grapheme cluster before it (combining marks,
+/// spacing marks, ZWJ, variation selectors).
+fn extends(c: char) -> bool {
+    if c.is_ascii() {
+        return false;
+    }
+    let mut buf = [0u8; 8];
+    buf[0] = b'a';
+    let len = 1 + c.encode_utf8(&mut buf[1..]).len();
+    // `buf[..len]` is 'a' followed by one whole character: valid UTF-8 by construction.
+    std::str::from_utf8(&buf[..len]).is_ok_and(|s| s.graphemes(true).nth(1).is_none())
+}
+
 /// Visible characters that separate letters of a word without meaning anything.
 fn is_separator(c: char) -> bool {
     (c.is_whitespace() && c != '\n' && c != '\r')
@@ -503,13 +529,15 @@ fn is_separator(c: char) -> bool {
         )
 }
 
-/// Emoji, dingbats, arrows, shapes and other pictographs.
+/// Emoji, dingbats, arrows, shapes and other pictographs. Circled digits and letters
+/// (U+2460..U+24FF) and the enclosed alphanumerics NFKC maps to letters and digits
+/// (U+1F100..U+1F14F) are not symbols: they fold to what they enclose.
 fn is_symbol(c: char) -> bool {
     matches!(c,
         '\u{00a9}' | '\u{00ae}' | '\u{203c}' | '\u{2049}' | '\u{2122}' | '\u{2139}'
-        | '\u{2190}'..='\u{21ff}' | '\u{2300}'..='\u{23ff}' | '\u{2460}'..='\u{24ff}'
-        | '\u{2500}'..='\u{27bf}' | '\u{2900}'..='\u{2bff}' | '\u{3030}' | '\u{303d}'
-        | '\u{3297}' | '\u{3299}' | '\u{1f000}'..='\u{1faff}')
+        | '\u{2190}'..='\u{21ff}' | '\u{2300}'..='\u{23ff}' | '\u{2500}'..='\u{27bf}'
+        | '\u{2900}'..='\u{2bff}' | '\u{3030}' | '\u{303d}' | '\u{3297}' | '\u{3299}'
+        | '\u{1f000}'..='\u{1f0ff}' | '\u{1f150}'..='\u{1faff}')
 }
 
 /// Punctuation that ends a clause; gaps in rules and negation scope stop here.
@@ -606,7 +634,18 @@ mod tests {
 
     #[test]
     fn folding_is_idempotent_on_samples() {
-        for s in ["加 微 信", "①②③ 壹參伍", "ＡＢＣ 轉賬 🍑", "a - b", "  "] {
+        // The last four were found by the property test in tests/properties.rs.
+        for s in [
+            "加 微 信",
+            "①②③ 壹參伍",
+            "ＡＢＣ 轉賬 🍑",
+            "a - b",
+            "  ",
+            "🉀\u{c46}",
+            "🇨🇳🇨🇳",
+            "扣扣💬\u{200b}\u{301}加",
+            "\u{fe0f}\u{301}",
+        ] {
             let once = fold(s);
             assert_eq!(fold(&once), once, "{s:?}");
         }
