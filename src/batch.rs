@@ -10,7 +10,7 @@
 //! all, so memory stays flat however many conversations a log holds. The result is the same
 //! as scanning the records one by one.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::HashMap;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -93,10 +93,14 @@ impl Summary {
 }
 
 /// Conversation states with least-recently-used eviction.
+///
+/// Each entry costs about 100 bytes plus its key and message id. When the map grows past its
+/// capacity it forgets, in one sweep, every conversation but the most recently used 90%:
+/// eviction is least-recently-used in batches, which needs no ordering structure beside the
+/// map and keeps the per-message cost at a hash lookup.
 #[derive(Debug, Default)]
 pub struct ConversationMap {
-    map: HashMap<String, (ConversationState, u64)>,
-    order: VecDeque<(String, u64)>,
+    map: HashMap<Box<str>, (ConversationState, u64)>,
     clock: u64,
     capacity: usize,
     evicted: u64,
@@ -118,26 +122,19 @@ impl ConversationMap {
 
     /// Puts a state back as the most recently used, evicting past capacity. A state with no
     /// signal carries nothing and is not kept, so quiet conversations cost no memory.
-    pub fn put(&mut self, key: String, state: ConversationState) {
+    pub fn put(&mut self, key: &str, mut state: ConversationState) {
         if !state.has_signals() {
             return;
         }
+        state.shrink();
         self.clock += 1;
-        self.order.push_back((key.clone(), self.clock));
-        self.map.insert(key, (state, self.clock));
-        while self.map.len() > self.capacity {
-            let Some((k, stamp)) = self.order.pop_front() else {
-                break;
-            };
-            if self.map.get(&k).is_some_and(|(_, s)| *s == stamp) {
-                self.map.remove(&k);
-                self.evicted += 1;
-            }
-        }
-        if self.order.len() > 2 * self.map.len() + 1024 {
-            let map = &self.map;
-            self.order
-                .retain(|(k, stamp)| map.get(k).is_some_and(|(_, s)| s == stamp));
+        self.map.insert(key.into(), (state, self.clock));
+        if self.map.len() > self.capacity {
+            let keep = (self.capacity - self.capacity.div_ceil(10)) as u64;
+            let oldest_kept = self.clock.saturating_sub(keep);
+            let before = self.map.len();
+            self.map.retain(|_, (_, stamp)| *stamp > oldest_kept);
+            self.evicted += (before - self.map.len()) as u64;
         }
     }
 
@@ -275,10 +272,10 @@ fn scan_chunk(
             Err(e) => Outcome::Failed(e),
             Ok((record, Staged::Done(report))) => Outcome::Scanned { record, report },
             Ok((record, Staged::Pending(outcome))) => {
-                let key = record.conversation.clone().unwrap_or_default();
+                let key = record.conversation.as_deref().unwrap_or_default();
                 let line = record.line.to_string();
                 let id = record.id.as_deref().unwrap_or(&line);
-                let mut state = conversations.take(&key);
+                let mut state = conversations.take(key);
                 let report = detector.finish(outcome, Some(id), Some(&mut state));
                 conversations.put(key, state);
                 Outcome::Scanned { record, report }
@@ -298,15 +295,19 @@ mod tests {
             s.raise(0, "m");
             s
         };
-        let mut m = ConversationMap::new(2);
-        m.put("a".into(), marked());
-        m.put("b".into(), marked());
-        let a = m.take("a");
-        m.put("a".into(), a);
-        m.put("c".into(), marked());
-        m.put("quiet".into(), ConversationState::new());
-        assert_eq!(m.len(), 2);
-        assert_eq!(m.evicted(), 1);
-        assert!(m.map.contains_key("a") && m.map.contains_key("c"));
+        let mut m = ConversationMap::new(10);
+        for k in 0..10 {
+            m.put(&format!("k{k}"), marked());
+        }
+        let k0 = m.take("k0");
+        m.put("k0", k0);
+        m.put("quiet", ConversationState::new());
+        assert_eq!(m.len(), 10);
+        m.put("new", marked());
+        // Over capacity: everything but the 9 most recently used is forgotten.
+        assert_eq!(m.len(), 9);
+        assert_eq!(m.evicted(), 2);
+        assert!(m.map.contains_key("k0") && m.map.contains_key("new"));
+        assert!(!m.map.contains_key("k1") && !m.map.contains_key("k2"));
     }
 }

@@ -91,7 +91,7 @@ impl<'a> Turn<'a> {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ConversationState {
     /// (signal index, id of the message that raised it), one entry per signal.
-    pub(crate) signals: Vec<(u16, String)>,
+    pub(crate) signals: Vec<(u16, Box<str>)>,
     /// Messages seen, for ids of messages that had none.
     pub(crate) seen: u64,
 }
@@ -116,24 +116,25 @@ impl ConversationState {
         self.signals
             .iter()
             .find(|(s, _)| *s == signal)
-            .map(|(_, id)| id.as_str())
+            .map(|(_, id)| &**id)
     }
 
     pub(crate) fn raise(&mut self, signal: u16, id: &str) {
         match self.signals.iter_mut().find(|(s, _)| *s == signal) {
-            Some(entry) => entry.1 = id.to_string(),
-            None => self.signals.push((signal, id.to_string())),
+            Some(entry) => entry.1 = id.into(),
+            None => self.signals.push((signal, id.into())),
         }
+    }
+
+    /// Drops spare capacity before the state is stored for long.
+    pub(crate) fn shrink(&mut self) {
+        self.signals.shrink_to_fit();
     }
 
     /// Approximate heap bytes held, for memory accounting.
     pub fn heap_bytes(&self) -> usize {
-        self.signals.capacity() * std::mem::size_of::<(u16, String)>()
-            + self
-                .signals
-                .iter()
-                .map(|(_, id)| id.capacity())
-                .sum::<usize>()
+        self.signals.capacity() * std::mem::size_of::<(u16, Box<str>)>()
+            + self.signals.iter().map(|(_, id)| id.len()).sum::<usize>()
     }
 }
 

@@ -483,7 +483,7 @@ fn is_invisible(c: char) -> bool {
 /// True for a character that extends the grapheme cluster before it (combining marks,
 /// spacing marks, ZWJ, variation selectors).
 fn extends(c: char) -> bool {
-    if c.is_ascii() {
+    if is_own_cluster(c) || is_han(c) {
         return false;
     }
     let mut buf = [0u8; 8];
