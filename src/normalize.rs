@@ -27,8 +27,10 @@ impl Fold {
     pub(crate) const DIGITS: Fold = Fold(1 << 4);
     pub(crate) const SEPARATOR: Fold = Fold(1 << 5);
     pub(crate) const INVISIBLE: Fold = Fold(1 << 6);
+    pub(crate) const REPEAT: Fold = Fold(1 << 7);
+    pub(crate) const SPELLED: Fold = Fold(1 << 8);
 
-    const NAMES: [(Fold, &'static str); 7] = [
+    const NAMES: [(Fold, &'static str); 9] = [
         (Fold::WIDTH, "width"),
         (Fold::CASE, "case"),
         (Fold::TRADITIONAL, "traditional"),
@@ -36,6 +38,8 @@ impl Fold {
         (Fold::DIGITS, "digits"),
         (Fold::SEPARATOR, "separator"),
         (Fold::INVISIBLE, "invisible"),
+        (Fold::REPEAT, "repeated"),
+        (Fold::SPELLED, "spelled-apart"),
     ];
 
     pub(crate) fn contains(self, other: Fold) -> bool {
@@ -166,6 +170,8 @@ pub(crate) fn fold_into(text: &str, out: &mut Folded) {
         }
     }
     units.extend(pending.drain(..).map(as_kept_separator));
+    spelled_apart_pass(&mut units);
+    doubled_pass(&mut units);
     digits_pass(&mut units);
 
     // A message spaced out letter by letter uses spaces as decoration, not as breaks.
@@ -332,8 +338,23 @@ fn fold_char(c: char, os: u32, oe: u32, out: &mut Vec<Unit>) {
         }
         return;
     }
-    if let Some(d) = dingbat_digit(c) {
-        push(out, d, Fold::DIGITS);
+    if let Some(n) = enclosed_number(c) {
+        // ⑪..⑳ and friends: NFKC turns some into digits and leaves others alone.
+        let mut buf = [0u8; 2];
+        let digits = if n >= 10 {
+            buf = [b'0' + (n / 10) as u8, b'0' + (n % 10) as u8];
+            &buf[..]
+        } else {
+            buf[0] = b'0' + n as u8;
+            &buf[..1]
+        };
+        for &d in digits {
+            push(out, d as char, Fold::DIGITS);
+        }
+        return;
+    }
+    if let Some(letter) = enclosed_letter(c) {
+        push(out, letter, Fold::COMPAT);
         return;
     }
     if let Some(s) = to_simplified(c) {
@@ -400,15 +421,94 @@ fn to_simplified(c: char) -> Option<char> {
         .map(|i| T2S[i].1)
 }
 
-/// ❶..❿, ➀..➉, ➊..➓: dingbat digits that NFKC leaves alone.
-fn dingbat_digit(c: char) -> Option<char> {
-    let n = match c {
-        '\u{2776}'..='\u{277e}' => c as u32 - 0x2776 + 1,
-        '\u{2780}'..='\u{2788}' => c as u32 - 0x2780 + 1,
-        '\u{278a}'..='\u{2792}' => c as u32 - 0x278a + 1,
+/// Enclosed numbers NFKC leaves alone (❶..❿, ➀..➉, ➊..➓, ⓫..⓴, ⓵..⓾, ⓿).
+fn enclosed_number(c: char) -> Option<u32> {
+    let c = c as u32;
+    Some(match c {
+        0x2776..=0x277f => c - 0x2776 + 1,
+        0x2780..=0x2789 => c - 0x2780 + 1,
+        0x278a..=0x2793 => c - 0x278a + 1,
+        0x24eb..=0x24f4 => c - 0x24eb + 11,
+        0x24f5..=0x24fe => c - 0x24f5 + 1,
+        0x24ff => 0,
+        _ => return None,
+    })
+}
+
+/// Negative circled and squared letters (🅐..🅩, 🅰..🆉), which NFKC leaves alone.
+fn enclosed_letter(c: char) -> Option<char> {
+    let c = c as u32;
+    let offset = match c {
+        0x1f150..=0x1f169 => c - 0x1f150,
+        0x1f170..=0x1f189 => c - 0x1f170,
         _ => return None,
     };
-    char::from_digit(n, 10)
+    char::from_u32('a' as u32 + offset)
+}
+
+/// Joins letters spelled apart (v x, w e i x i n): a run of at least two single ASCII
+/// letters, each separated from the next by one separator.
+fn spelled_apart_pass(units: &mut Vec<Unit>) {
+    let single = |units: &[Unit], i: usize| {
+        units[i].ch.is_ascii_alphabetic()
+            && (i == 0 || !units[i - 1].ch.is_ascii_alphanumeric())
+            && units
+                .get(i + 1)
+                .is_none_or(|u| !u.ch.is_ascii_alphanumeric())
+    };
+    let mut i = 0;
+    while i < units.len() {
+        if !single(units, i) {
+            i += 1;
+            continue;
+        }
+        // letters at i, i+2, i+4, ... with one separator between each
+        let mut j = i;
+        while j + 2 < units.len() && is_separator(units[j + 1].ch) && single(units, j + 2) {
+            j += 2;
+        }
+        if j == i {
+            i += 1;
+            continue;
+        }
+        let mut k = i + 1;
+        while k <= j {
+            units.remove(k);
+            units[k].fold.insert(Fold::SPELLED);
+            k += 1;
+            j -= 1;
+        }
+        i = j + 1;
+    }
+}
+
+/// Collapses doubled characters (加加微微信信): at least three consecutive pairs of the same
+/// Chinese character or letter become one character each. Digits are left alone.
+fn doubled_pass(units: &mut Vec<Unit>) {
+    const MIN_PAIRS: usize = 3;
+    let pair = |units: &[Unit], i: usize| {
+        i + 1 < units.len()
+            && units[i].ch == units[i + 1].ch
+            && (is_han(units[i].ch) || units[i].ch.is_ascii_alphabetic())
+    };
+    let mut i = 0;
+    while i < units.len() {
+        let mut pairs = 0;
+        while pair(units, i + 2 * pairs) {
+            pairs += 1;
+        }
+        if pairs < MIN_PAIRS {
+            i += 1;
+            continue;
+        }
+        for p in 0..pairs {
+            let at = i + p;
+            let second = units.remove(at + 1);
+            units[at].orig_end = second.orig_end;
+            units[at].fold.insert(Fold::REPEAT);
+        }
+        i += pairs;
+    }
 }
 
 /// Chinese digits are converted only inside runs of at least this many digits, so that
@@ -582,8 +682,9 @@ fn is_plain_han(c: char) -> bool {
     matches!(c, '\u{4e00}'..='\u{9fff}')
 }
 
+/// A character of a word. 〇 counts: it is a Chinese digit the digit pass may rewrite.
 fn is_word(c: char) -> bool {
-    is_han(c) || c.is_ascii_alphanumeric()
+    is_han(c) || c.is_ascii_alphanumeric() || c == '〇'
 }
 
 #[cfg(test)]
@@ -615,6 +716,13 @@ mod tests {
             ("陆贰贰贰 捌肆零零", "62228400"),
             ("九五新 一下", "九五新一下"),
             ("http://tb-refund.top/k3", "http://tb-refund.top/k3"),
+            ("加加微微信信聊", "加微信聊"),
+            ("哈哈 谢谢", "哈哈谢谢"),
+            ("w e i x i n 号", "weixin号"),
+            ("加 v x", "加vx"),
+            ("🅥🅧 ⓫", "vx 11"),
+            ("❿➓", "1010"),
+            ("t.cn 和 m.tb.cn", "t.cn和m.tb.cn"),
         ];
         for (input, want) in cases {
             assert_eq!(fold(input), want, "folding {input:?}");
@@ -630,11 +738,16 @@ mod tests {
         assert_eq!(span_of("付✅了", "付了").as_deref(), Some("付✅了"));
         assert_eq!(span_of("直接轉賬給我", "转账").as_deref(), Some("轉賬"));
         assert_eq!(span_of("ｖｘ：1", "vx").as_deref(), Some("ｖｘ"));
+        assert_eq!(span_of("加加微微信信", "微信").as_deref(), Some("微微信信"));
+        assert_eq!(
+            span_of("加 w e i x i n", "weixin").as_deref(),
+            Some("w e i x i n")
+        );
     }
 
     #[test]
     fn folding_is_idempotent_on_samples() {
-        // The last four were found by the property test in tests/properties.rs.
+        // The last five were found by the property test and the `scan` fuzz target.
         for s in [
             "加 微 信",
             "①②③ 壹參伍",
@@ -645,6 +758,7 @@ mod tests {
             "🇨🇳🇨🇳",
             "扣扣💬\u{200b}\u{301}加",
             "\u{fe0f}\u{301}",
+            "m222222一〇|出2",
         ] {
             let once = fold(s);
             assert_eq!(fold(&once), once, "{s:?}");

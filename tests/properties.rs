@@ -173,3 +173,22 @@ proptest! {
         prop_assert_eq!(got, expected);
     }
 }
+
+/// Every input a fuzz target ever failed on (`tests/data/fuzz-regressions/`), checked the way
+/// the target checks it.
+#[test]
+fn fuzz_regressions() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/fuzz-regressions");
+    let mut n = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+        let text = String::from_utf8_lossy(&bytes);
+        let folded = fold(&text);
+        assert_eq!(fold(&folded), folded, "{text:?}");
+        for f in &detector().scan(&text).findings {
+            assert_eq!(&text[f.start..f.end], f.matched);
+        }
+        n += 1;
+    }
+    assert!(n > 0);
+}

@@ -1,0 +1,29 @@
+//! Normalize + scan on arbitrary text, alone and inside a conversation: no panic, spans exact.
+#![no_main]
+
+use std::sync::OnceLock;
+
+use libfuzzer_sys::fuzz_target;
+use scamscan::{ConversationState, Detector, Speaker, Turn};
+
+fn detector() -> &'static Detector {
+    static D: OnceLock<Detector> = OnceLock::new();
+    D.get_or_init(|| Detector::new().expect("built-in lexicons"))
+}
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    let folded = scamscan::fold(text);
+    assert_eq!(scamscan::fold(&folded), folded, "folding is idempotent");
+    let report = detector().scan(text);
+    for f in &report.findings {
+        assert!(text.is_char_boundary(f.start) && text.is_char_boundary(f.end));
+        assert_eq!(&text[f.start..f.end], f.matched);
+    }
+    let mut state = ConversationState::new();
+    for (i, part) in text.split('\n').enumerate() {
+        let speaker = [Speaker::Buyer, Speaker::Seller, Speaker::System][i % 3];
+        let id = i.to_string();
+        detector().scan_turn(Turn { id: Some(&id), speaker: Some(speaker), text: part }, &mut state);
+    }
+});
