@@ -483,13 +483,15 @@ fn spelled_apart_pass(units: &mut Vec<Unit>) {
 }
 
 /// Collapses doubled characters (加加微微信信): at least three consecutive pairs of the same
-/// Chinese character or letter become one character each. Digits are left alone.
+/// Chinese character or letter become one character each. Digits, Chinese ones included
+/// (捌捌柒柒 in a phone number), are left alone.
 fn doubled_pass(units: &mut Vec<Unit>) {
     const MIN_PAIRS: usize = 3;
     let pair = |units: &[Unit], i: usize| {
         i + 1 < units.len()
             && units[i].ch == units[i + 1].ch
             && (is_han(units[i].ch) || units[i].ch.is_ascii_alphabetic())
+            && digit_value(units[i].ch).is_none()
     };
     let mut i = 0;
     while i < units.len() {

@@ -72,6 +72,9 @@ pub(crate) struct Engine {
     /// occurs, which most messages never make happen.
     term_anchors: Vec<Vec<u32>>,
     term_cues: Vec<u8>,
+    /// Per term, 1 + its alias kind's index in `alias_kinds`, or 0.
+    term_alias_kind: Vec<u8>,
+    alias_kinds: Vec<String>,
     token_uses: Vec<(TokenKind, Use)>,
     /// Per token use, whether it fills its pattern's anchor item.
     token_anchors: Vec<bool>,
@@ -164,6 +167,10 @@ struct Terms {
     list: Vec<String>,
     uses: Vec<Vec<Use>>,
     cues: Vec<u8>,
+    /// Per term, 1 + the index of its alias kind, or 0 for a term that is no alias.
+    alias_kind: Vec<u8>,
+    /// Folded canonical term -> (folded alias, kind index).
+    aliases: HashMap<String, Vec<(String, u8)>>,
 }
 
 impl Terms {
@@ -180,18 +187,62 @@ impl Terms {
         self.list.push(folded);
         self.uses.push(Vec::new());
         self.cues.push(0);
+        self.alias_kind.push(0);
         Some(id)
+    }
+
+    /// Interns a literal and its aliases, and records `u` as a use of each.
+    fn use_literal(&mut self, literal: &str, u: Use) -> Option<()> {
+        let id = self.intern(literal)?;
+        self.uses[id as usize].push(u);
+        let canonical = self.list[id as usize].clone();
+        let aliases = self.aliases.get(&canonical).cloned().unwrap_or_default();
+        for (alias, kind) in aliases {
+            let Some(a) = self.intern(&alias) else {
+                continue;
+            };
+            self.uses[a as usize].push(u);
+            if self.alias_kind[a as usize] == 0 {
+                self.alias_kind[a as usize] = kind + 1;
+            }
+        }
+        Some(())
     }
 }
 
 impl Engine {
     /// Compiles a merged lexicon. Every problem names the file, line and rule.
     pub(crate) fn compile(set: &LexiconSet) -> Result<Engine, Error> {
+        let mut alias_kinds: Vec<String> = Vec::new();
+        let mut aliases: HashMap<String, Vec<(String, u8)>> = HashMap::new();
+        for (kind, alias, canonical) in &set.aliases {
+            let k = match alias_kinds.iter().position(|x| x == kind) {
+                Some(k) => k,
+                None => {
+                    alias_kinds.push(kind.clone());
+                    alias_kinds.len() - 1
+                }
+            };
+            if k > 250 {
+                return Err(Error::lexicon(
+                    "lexicon",
+                    None,
+                    None,
+                    "more than 250 alias kinds",
+                ));
+            }
+            aliases
+                .entry(fold(canonical))
+                .or_default()
+                .push((fold(alias), k as u8));
+        }
         let mut terms = Terms {
             index: HashMap::new(),
             list: Vec::new(),
             uses: Vec::new(),
             cues: Vec::new(),
+            alias_kind: Vec::new(),
+            aliases,
         };
         let mut token_uses = Vec::new();
         let mut patterns = Vec::new();
@@ -304,6 +355,8 @@ impl Engine {
             token_anchors,
             term_uses: terms.uses,
             term_cues: terms.cues,
+            term_alias_kind: terms.alias_kind,
+            alias_kinds,
             token_uses,
             patterns,
             rules,
@@ -546,7 +599,21 @@ impl Engine {
                 char_end: char_start + matched.chars().count(),
                 matched,
                 explanation: rule.explanation.clone(),
-                normalized: folded.folds_in(s as usize, e as usize).names(),
+                normalized: {
+                    let mut names = folded.folds_in(s as usize, e as usize).names();
+                    for h in hits.iter().filter(|h| h.start >= s && h.end <= e) {
+                        let kind = self.term_alias_kind[h.term as usize];
+                        if let Some(name) = kind
+                            .checked_sub(1)
+                            .and_then(|k| self.alias_kinds.get(k as usize))
+                        {
+                            if !names.contains(name) {
+                                names.push(name.clone());
+                            }
+                        }
+                    }
+                    names
+                },
                 context: Vec::new(),
             };
             if rule.requires.is_empty() {
@@ -697,10 +764,9 @@ fn compile_pattern(
             };
             match alt {
                 Alt::Literal(lit) => {
-                    let id = terms
-                        .intern(lit)
+                    terms
+                        .use_literal(lit, u)
                         .ok_or_else(|| format!("literal {lit:?} folds to nothing"))?;
-                    terms.uses[id as usize].push(u);
                 }
                 Alt::Class(name) => {
                     let variants = set
@@ -708,10 +774,9 @@ fn compile_pattern(
                         .get(name)
                         .ok_or_else(|| format!("unknown class {{{name}}}"))?;
                     for v in variants {
-                        let id = terms.intern(v).ok_or_else(|| {
+                        terms.use_literal(v, u).ok_or_else(|| {
                             format!("variant {v:?} of class {{{name}}} folds to nothing")
                         })?;
-                        terms.uses[id as usize].push(u);
                     }
                 }
                 Alt::Token(kind) => token_uses.push((*kind, u)),

@@ -122,6 +122,8 @@ pub(crate) struct LexiconSet {
     pub allow: Vec<String>,
     pub context: ContextSchema,
     pub platform_hosts: Vec<String>,
+    /// (kind, alias, canonical), in file order.
+    pub aliases: Vec<(String, String, String)>,
 }
 
 impl LexiconSet {
@@ -266,6 +268,19 @@ impl LexiconSet {
         self.context.question.extend(file.context.question);
         self.context.not_negation.extend(file.context.not_negation);
         self.platform_hosts.extend(file.platform_hosts);
+        for (kind, map) in file.aliases {
+            for (alias, canonical) in map {
+                if alias.trim().is_empty() || canonical.trim().is_empty() {
+                    return Err(Error::lexicon(
+                        &source.name,
+                        line_of(&source.text, &format!("\"{alias}\"")),
+                        None,
+                        format!("empty alias or canonical term in aliases.{kind}"),
+                    ));
+                }
+                self.aliases.push((kind.clone(), alias, canonical));
+            }
+        }
         Ok(())
     }
 }

@@ -41,6 +41,11 @@ pub(crate) struct FileSchema {
     /// Hosts whose links are the platform's own, never phishing.
     #[serde(default)]
     pub platform_hosts: Vec<String>,
+    /// Spelling variants by kind (homophone, pinyin, slang, ...): alias -> canonical term.
+    /// An alias matches wherever its canonical term is used, and a finding that rests on it
+    /// names the kind in `normalized`.
+    #[serde(default)]
+    pub aliases: BTreeMap<String, BTreeMap<String, String>>,
 }
 
 /// Words that change what a hit means.
