@@ -86,6 +86,8 @@ pub(crate) struct Folded {
     pub char_of: Vec<u32>,
     /// Byte offsets in `text` where a phrase starts (the first is 0).
     pub phrase_starts: Vec<u32>,
+    /// Whether `chars`, `char_of` and `phrase_starts` describe `text` (see `build_maps`).
+    maps_ready: bool,
     units: Vec<Unit>,
     pending: Vec<Unit>,
 }
@@ -149,6 +151,7 @@ pub(crate) fn fold_into(text: &str, out: &mut Folded) {
     out.chars.clear();
     out.char_of.clear();
     out.phrase_starts.clear();
+    out.maps_ready = false;
     out.units.clear();
     out.pending.clear();
     let mut units = std::mem::take(&mut out.units);
@@ -174,43 +177,59 @@ pub(crate) fn fold_into(text: &str, out: &mut Folded) {
     doubled_pass(&mut units);
     digits_pass(&mut units);
 
-    // A message spaced out letter by letter uses spaces as decoration, not as breaks.
-    let (mut han_pairs, mut spaced_pairs) = (0usize, 0usize);
-    for pair in units.windows(2) {
-        if is_han(pair[0].ch) && is_han(pair[1].ch) {
-            han_pairs += 1;
-            spaced_pairs += usize::from(pair[1].space_before);
-        }
-    }
-    let spaces_break = spaced_pairs * 3 <= han_pairs;
-
-    let (mut clause, mut phrase) = (0u32, 0u32);
-    out.phrase_starts.push(0);
     for u in &units {
-        if u.space_before && spaces_break && !out.text.is_empty() {
-            phrase += 1;
-            out.phrase_starts.push(out.text.len() as u32);
-        }
         out.text.push(u.ch);
-        for _ in 0..u.ch.len_utf8() {
-            out.char_of.push(out.chars.len() as u32);
-        }
-        out.chars.push(FoldedChar {
-            orig_start: u.orig_start,
-            orig_end: u.orig_end,
-            clause,
-            phrase,
-            fold: u.fold,
-        });
-        if is_clause_break(u.ch) {
-            clause += 1;
-            phrase += 1;
-            out.phrase_starts.push(out.text.len() as u32);
-        }
     }
-    out.char_of.push(out.chars.len() as u32);
     out.units = units;
     out.pending = pending;
+}
+
+impl Folded {
+    /// Builds the map back to the original text (characters, clauses, phrases). Matching
+    /// needs only the folded text; most messages never get this far, so it is built on
+    /// demand.
+    pub(crate) fn build_maps(&mut self) {
+        if self.maps_ready {
+            return;
+        }
+        self.maps_ready = true;
+        // A message spaced out letter by letter uses spaces as decoration, not as breaks.
+        let (mut han_pairs, mut spaced_pairs) = (0usize, 0usize);
+        for pair in self.units.windows(2) {
+            if is_han(pair[0].ch) && is_han(pair[1].ch) {
+                han_pairs += 1;
+                spaced_pairs += usize::from(pair[1].space_before);
+            }
+        }
+        let spaces_break = spaced_pairs * 3 <= han_pairs;
+
+        let (mut clause, mut phrase) = (0u32, 0u32);
+        let mut byte = 0u32;
+        self.phrase_starts.push(0);
+        for u in &self.units {
+            if u.space_before && spaces_break && byte > 0 {
+                phrase += 1;
+                self.phrase_starts.push(byte);
+            }
+            for _ in 0..u.ch.len_utf8() {
+                self.char_of.push(self.chars.len() as u32);
+            }
+            byte += u.ch.len_utf8() as u32;
+            self.chars.push(FoldedChar {
+                orig_start: u.orig_start,
+                orig_end: u.orig_end,
+                clause,
+                phrase,
+                fold: u.fold,
+            });
+            if is_clause_break(u.ch) {
+                clause += 1;
+                phrase += 1;
+                self.phrase_starts.push(byte);
+            }
+        }
+        self.char_of.push(self.chars.len() as u32);
+    }
 }
 
 /// The state of one folding pass over a message.
@@ -700,6 +719,7 @@ mod tests {
     fn span_of(text: &str, needle: &str) -> Option<String> {
         let mut f = Folded::default();
         fold_into(text, &mut f);
+        f.build_maps();
         let at = f.text.find(needle)?;
         let (s, e) = f.original_span(at, at + needle.len());
         Some(text[s..e].to_string())

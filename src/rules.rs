@@ -426,6 +426,7 @@ impl Engine {
         if touched.is_empty() {
             return Outcome::default();
         }
+        folded.build_maps();
         // Second pass: which items of the anchored patterns are present. Only patterns with
         // every item present get candidates, which keeps the sort below small.
         let mut warning = false;
