@@ -253,3 +253,118 @@ fn lexicon_terms_and_list() {
     let list = String::from_utf8(out.stdout).unwrap();
     assert!(list.lines().any(|l| l.contains("\tdeposit_first\thigh\t")));
 }
+
+/// One file with every kind of bad record between good ones: one outcome per record, bad
+/// ones at their own line numbers, every good one scanned.
+#[test]
+fn every_kind_of_bad_record_in_one_file() {
+    let dir = temp_dir("bad-records");
+    let path = dir.join("mixed.jsonl");
+    let mut bytes: Vec<u8> = Vec::new();
+    bytes.extend_from_slice(b"\xef\xbb\xbf{\"id\":\"g1\",\"text\":\"\xe4\xbd\xa0\xe5\x85\x88\xe4\xbb\x98\xe4\xb8\xaa\xe5\xae\x9a\xe9\x87\x91\xe6\x88\x91\xe5\x86\x8d\xe5\x8f\x91\xe8\xb4\xa7\"}\r\n"); // 1 BOM + CRLF
+    bytes.extend_from_slice(b"{\"id\":\"b2\",\"text\":\"x\"\n"); // 2 malformed JSON
+    bytes.extend_from_slice(b"\n"); // 3 blank, skipped
+    bytes.extend_from_slice(b"{\"id\":\"b4\"}\n"); // 4 missing text
+    bytes.extend_from_slice(b"{\"id\":\"b5\",\"text\":[1]}\n"); // 5 text not a string
+    bytes.extend_from_slice(b"{\"id\":\"b6\",\"text\":\"\xff\xfe\"}\n"); // 6 invalid UTF-8
+    bytes.extend_from_slice(
+        format!("{{\"id\":\"b7\",\"text\":\"{}\"}}\n", "长".repeat(400)).as_bytes(),
+    ); // 7 over the limit
+    bytes.extend_from_slice(
+        b"{\"id\":\"g8\",\"text\":\"nul\\u0000inside \xe5\x9c\xa8\xe5\x90\x97\"}\n",
+    ); // 8 NUL escaped: fine
+    bytes.extend_from_slice(
+        b"{\"id\":\"g9\",\"text\":\"\xe5\x8a\xa0\xe6\x88\x91\xe5\xbe\xae\xe4\xbf\xa1\"}",
+    ); // 9 no final newline
+    std::fs::write(&path, &bytes).unwrap();
+    let out = bin()
+        .args(["scan", "--all", "--max-record-bytes", "1000"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let lines = parse_lines(&out.stdout);
+    let summary: Vec<(u64, bool)> = lines
+        .iter()
+        .map(|l| match l {
+            Ok(o) => (o.line, true),
+            Err(e) => (e.line, false),
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        vec![
+            (1, true),
+            (2, false),
+            (4, false),
+            (5, false),
+            (6, false),
+            (7, false),
+            (8, true),
+            (9, true)
+        ]
+    );
+    let errors: Vec<&str> = lines
+        .iter()
+        .filter_map(|l| l.as_ref().err())
+        .map(|e| e.error.as_str())
+        .collect();
+    assert!(errors[0].contains("malformed JSON"), "{errors:?}");
+    assert!(errors[1].contains("missing field `text`"), "{errors:?}");
+    assert!(
+        errors[2].contains("`text`") && errors[2].contains("not a string"),
+        "{errors:?}"
+    );
+    assert!(errors[3].contains("invalid UTF-8"), "{errors:?}");
+    assert!(errors[4].contains("over the limit"), "{errors:?}");
+    let first = lines[0].as_ref().unwrap();
+    assert_eq!(first.findings[0].category, scamscan::Category::DepositFirst);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("8 records read, 3 scanned, 5 in error"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn directory_and_empty_file_are_named() {
+    let dir = temp_dir("paths");
+    let empty = dir.join("empty.jsonl");
+    std::fs::write(&empty, "").unwrap();
+    let out = bin().arg("scan").arg(&dir).arg(&empty).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("is a directory"), "{stderr}");
+    assert!(stderr.contains("empty.jsonl: empty file"), "{stderr}");
+}
+
+#[test]
+fn closed_output_pipe_ends_quietly() {
+    let line = "{\"text\":\"你先付个定金我再发货\"}\n".repeat(200_000);
+    let mut child = bin()
+        .args(["scan", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || {
+        let _ = stdin.write_all(line.as_bytes());
+    });
+    {
+        use std::io::BufRead;
+        let stdout = child.stdout.take().unwrap();
+        let mut first = String::new();
+        std::io::BufReader::new(stdout)
+            .read_line(&mut first)
+            .unwrap();
+        assert!(first.contains("deposit_first"));
+        // stdout is dropped here: the pipe closes under the running scan.
+    }
+    let out = child.wait_with_output().unwrap();
+    let _ = writer.join();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+}
