@@ -31,6 +31,8 @@ struct Inner {
     engine: Engine,
     set: LexiconSet,
     build_time: Duration,
+    /// FNV-1a of every lexicon file's name and text, in load order.
+    version: String,
 }
 
 /// Sizes and costs of a built detector.
@@ -168,6 +170,14 @@ impl DetectorBuilder {
         }
         let has_user = !self.user.is_empty();
         layers.extend(self.user.into_iter().map(|s| (s, true)));
+        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+        for (sources, _) in &layers {
+            for source in sources {
+                for b in source.name.bytes().chain([0]).chain(source.text.bytes()) {
+                    hash = (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+                }
+            }
+        }
         let set = LexiconSet::from_layers(&layers)?;
         let engine = Engine::compile(&set)?;
         if self.preload_segmenter {
@@ -178,6 +188,7 @@ impl DetectorBuilder {
                 engine,
                 set,
                 build_time: started.elapsed(),
+                version: format!("{hash:016x}"),
             }),
         };
         if has_user && self.verify_examples {
@@ -273,6 +284,12 @@ impl Detector {
             automaton_bytes: engine.automaton_bytes(),
             build_time: self.inner.build_time,
         }
+    }
+
+    /// Identifies the lexicons this detector was built from: a hash of every file's name and
+    /// text, so two detectors built from the same files report the same version.
+    pub fn lexicon_version(&self) -> &str {
+        &self.inner.version
     }
 
     /// Every rule, in lexicon order.

@@ -55,8 +55,11 @@
 //!
 //! # Crate features
 //!
-//! * `cli` (default): the `scamscan` binary's own dependencies (clap, anyhow). A program
-//!   that embeds the library sets `default-features = false` and compiles none of them.
+//! * `cli` (default): the `scamscan` binary's own dependencies (clap, anyhow).
+//! * `server` (default): [`server`], the HTTP service behind `scamscan serve` (tokio, axum).
+//!
+//! A program that embeds the library sets `default-features = false` and compiles none of
+//! those dependencies.
 
 #![deny(missing_docs)]
 
@@ -72,6 +75,8 @@ mod normalize;
 mod report;
 mod rules;
 mod segment;
+#[cfg(feature = "server")]
+pub mod server;
 mod tables;
 
 pub use conversation::{Conversation, ConversationState, Speaker, Turn};

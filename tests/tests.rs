@@ -8,3 +8,5 @@ mod conversation;
 mod lexicon_examples;
 mod properties;
 mod quality;
+#[cfg(feature = "server")]
+mod server;
