@@ -522,7 +522,15 @@ fn doubled_pass(units: &mut Vec<Unit>) {
         {
             pairs += 1;
         }
-        if pairs < MIN_PAIRS {
+        // The run must not touch the same character on either side: collapsing it then
+        // cannot make a new pair with its neighbours, so a second pass finds nothing to do.
+        let end = i + 2 * pairs;
+        let clean_edges = || {
+            (i == 0 || units[i - 1].ch != units[i].ch)
+                && (end == units.len() || units[end].ch != units[end - 1].ch)
+        };
+        // `pairs >= MIN_PAIRS` first: it makes `end - 1 >= i` and `units[i]` valid.
+        if pairs < MIN_PAIRS || !clean_edges() {
             i += 1;
             continue;
         }
@@ -787,6 +795,7 @@ mod tests {
             "m222222一〇|出2",
             "AAAAAAAAAAA;A\u{19}k02",
             "加加加加微微信信信信",
+            "aqqqqworkqqllqqqqqqqqqqqqtaobaoqqworkqqllqqqqqqqqqqqllCCCCCC笾aqqqqworkqqllqqqCCqqqq",
         ] {
             let once = fold(s);
             assert_eq!(fold(&once), once, "{s:?}");
