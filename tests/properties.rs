@@ -102,6 +102,26 @@ proptest! {
             prop_assert_eq!(text[..f.start].chars().count(), f.char_start);
             prop_assert_eq!(text[..f.end].chars().count(), f.char_end);
         }
+        // The evidence folds to what the matcher saw. Digit runs, doubled characters and
+        // spelled-apart letters depend on characters around the evidence, so those are
+        // checked only for spans that needed none of them.
+        let folded_text = fold(&text);
+        for f in &report.findings {
+            let contextual = f
+                .normalized
+                .iter()
+                .any(|n| n == "digits" || n == "repeated" || n == "spelled-apart");
+            if !contextual {
+                let folded = fold(&f.matched);
+                prop_assert!(
+                    folded_text.contains(folded.trim()),
+                    "{:?} folds to {:?}, not in {:?}",
+                    f.matched,
+                    folded,
+                    folded_text
+                );
+            }
+        }
         let top = report.findings.iter().map(|f| f.severity).max().unwrap_or_default();
         prop_assert!(report.severity >= top);
     }
