@@ -24,6 +24,21 @@ for f in chat-10m chat-1g; do
   /usr/bin/time -f "$f maxrss_kb=%M elapsed_s=%e" target/release/scamscan scan "$out/$f.jsonl" 2>&1 >/dev/null | tee -a "$out/memory.txt"
 done
 
+echo "== HTTP service under load (wrk: apt-get install wrk)"
+if command -v wrk >/dev/null; then
+  target/release/scamscan serve --port 8799 2>"$out/serve.log" &
+  server=$!
+  sleep 2
+  for c in 1 16 64; do
+    t=$(( c < 2 ? 1 : 2 ))
+    echo "-- concurrency $c" | tee -a "$out/http.txt"
+    wrk -t"$t" -c"$c" -d15s --latency -s scripts/wrk-scan.lua http://127.0.0.1:8799/v1/scan | tee -a "$out/http.txt"
+  done
+  kill -TERM "$server"; wait "$server" || true
+else
+  echo "wrk missing: apt-get install wrk"
+fi
+
 echo "== Python baseline (c)"
 if python3 -c "import jieba, ahocorasick" 2>/dev/null; then
   target/release/scamscan lexicon terms > "$out/terms.txt"

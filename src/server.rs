@@ -368,32 +368,32 @@ struct Message {
     text: String,
 }
 
-fn parse_message(v: Value, at: &str, max_bytes: usize) -> Result<Message, Response> {
+fn parse_message(v: Value, at: &str, max_bytes: usize) -> Result<Message, Reject> {
     let Value::Object(mut obj) = v else {
-        return Err(error(
+        return Err(Reject(
             StatusCode::UNPROCESSABLE_ENTITY,
-            &format!("{at}: not a JSON object"),
+            format!("{at}: not a JSON object"),
         ));
     };
     let text = match obj.remove("text") {
         Some(Value::String(s)) => s,
         Some(_) => {
-            return Err(error(
+            return Err(Reject(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                &format!("{at}: field `text` is not a string"),
+                format!("{at}: field `text` is not a string"),
             ))
         }
         None => {
-            return Err(error(
+            return Err(Reject(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                &format!("{at}: missing field `text`"),
+                format!("{at}: missing field `text`"),
             ))
         }
     };
     if text.len() > max_bytes {
-        return Err(error(
+        return Err(Reject(
             StatusCode::PAYLOAD_TOO_LARGE,
-            &format!(
+            format!(
                 "{at}: text is {} bytes, over the limit of {max_bytes}",
                 text.len()
             ),
@@ -437,9 +437,18 @@ fn record(
     }
 }
 
-fn parse_body(body: &Bytes) -> Result<Value, Response> {
+fn parse_body(body: &Bytes) -> Result<Value, Reject> {
     serde_json::from_slice(body)
-        .map_err(|e| error(StatusCode::BAD_REQUEST, &format!("malformed JSON: {e}")))
+        .map_err(|e| Reject(StatusCode::BAD_REQUEST, format!("malformed JSON: {e}")))
+}
+
+/// A request refused with a status and a reason, answered as `{"error": reason}`.
+struct Reject(StatusCode, String);
+
+impl IntoResponse for Reject {
+    fn into_response(self) -> Response {
+        error(self.0, &self.1)
+    }
 }
 
 #[derive(Serialize, Deserialize)]
@@ -450,7 +459,7 @@ struct Results {
 async fn scan(State(state): State<AppState>, body: Bytes) -> Response {
     let value = match parse_body(&body) {
         Ok(v) => v,
-        Err(r) => return r,
+        Err(r) => return r.into_response(),
     };
     let config = &state.config;
     let detector = state.detector();
@@ -480,7 +489,7 @@ async fn scan(State(state): State<AppState>, body: Bytes) -> Response {
                     config.max_message_bytes,
                 ) {
                     Ok(m) => parsed.push(m),
-                    Err(r) => return r,
+                    Err(r) => return r.into_response(),
                 }
             }
             let mut states: HashMap<Option<String>, ConversationState> = HashMap::new();
@@ -503,7 +512,7 @@ async fn scan(State(state): State<AppState>, body: Bytes) -> Response {
             let mut st = ConversationState::new();
             json(StatusCode::OK, &record(&detector, &m, 1, &mut st))
         }
-        Err(r) => r,
+        Err(r) => r.into_response(),
     }
 }
 
@@ -514,12 +523,12 @@ async fn conversation_message(
 ) -> Response {
     let value = match parse_body(&body) {
         Ok(v) => v,
-        Err(r) => return r,
+        Err(r) => return r.into_response(),
     };
     let config = &state.config;
     let mut m = match parse_message(value, "body", config.max_message_bytes) {
         Ok(m) => m,
-        Err(r) => return r,
+        Err(r) => return r.into_response(),
     };
     m.conversation = Some(id.clone());
     let detector = state.detector();
