@@ -416,7 +416,8 @@ impl RecordReader {
                 if buf.iter().all(|b| b.is_ascii_whitespace()) {
                     continue;
                 }
-                let bytes = std::mem::take(buf);
+                // A copy of exactly the line; `buf` keeps its capacity for the next one.
+                let bytes = buf.clone();
                 let body = match format {
                     InputFormat::Text => RawBody::Text(bytes),
                     _ => RawBody::Json(bytes),
