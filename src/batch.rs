@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use crate::conversation::{ConversationState, Speaker, Turn};
+use crate::conversation::ConversationState;
 use crate::io::{FieldMap, RawRecord, Record, RecordError, RecordReader};
 use crate::{Detector, Error, Report};
 
@@ -250,14 +250,7 @@ fn scan_chunk(
         .into_par_iter()
         .map(|raw| {
             let record = raw.parse(&options.fields)?;
-            let outcome = detector.scan_alone(Turn {
-                id: record.id.as_deref(),
-                speaker: record
-                    .speaker
-                    .as_deref()
-                    .and_then(|s| s.parse::<Speaker>().ok()),
-                text: &record.text,
-            });
+            let outcome = detector.scan_alone(record.turn());
             let staged = if record.conversation.is_some() && outcome.depends_on_conversation() {
                 Staged::Pending(outcome)
             } else {

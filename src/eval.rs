@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::fs::File;
 use std::path::Path;
 
-use crate::conversation::{ConversationState, Speaker, Turn};
+use crate::conversation::ConversationState;
 use crate::io::{FieldMap, InputFormat, Record, RecordReader};
 use crate::{Category, Detector, Error, Report, Severity};
 
@@ -143,14 +143,7 @@ pub fn evaluate(detector: &Detector, records: Vec<Record>) -> Evaluation {
                     .push((record.line, format!("field `labels`: {e}"))),
             }
         }
-        let turn = Turn {
-            id: record.id.as_deref(),
-            speaker: record
-                .speaker
-                .as_deref()
-                .and_then(|s| s.parse::<Speaker>().ok()),
-            text: &record.text,
-        };
+        let turn = record.turn();
         let report = match &record.conversation {
             Some(c) => detector.scan_turn(turn, states.entry(c.clone()).or_default()),
             None => detector.scan(&record.text),

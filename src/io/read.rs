@@ -92,6 +92,17 @@ pub struct Record {
     pub note: Option<String>,
 }
 
+impl Record {
+    /// The record as the detector sees it (an unknown speaker role counts as none).
+    pub fn turn(&self) -> crate::Turn<'_> {
+        crate::Turn {
+            id: self.id.as_deref(),
+            speaker: self.speaker.as_deref().and_then(|s| s.parse().ok()),
+            text: &self.text,
+        }
+    }
+}
+
 /// A record that could not be read, and why.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RecordError {
