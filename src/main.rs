@@ -389,11 +389,7 @@ fn scan(args: ScanArgs) -> Result<ExitCode> {
                     if args.all || !report.findings.is_empty() {
                         let line = OutputLine {
                             file: file_label.clone(),
-                            id: record.id,
-                            line: record.line,
-                            conversation: record.conversation,
-                            severity: report.severity,
-                            findings: report.findings,
+                            ..OutputLine::scanned(record, report)
                         };
                         serde_json::to_writer(&mut out, &line)?;
                         out.write_all(b"\n")?;

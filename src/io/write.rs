@@ -14,7 +14,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::report::{Finding, Severity};
+use crate::io::Record;
+use crate::report::{Finding, Report, Severity};
 
 /// One scanned message, as written.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -35,6 +36,20 @@ pub struct OutputLine {
     pub severity: Severity,
     /// The findings.
     pub findings: Vec<Finding>,
+}
+
+impl OutputLine {
+    /// The line written for a scanned record (`file` is left for the caller to set).
+    pub fn scanned(record: Record, report: Report) -> OutputLine {
+        OutputLine {
+            file: None,
+            id: record.id,
+            line: record.line,
+            conversation: record.conversation,
+            severity: report.severity,
+            findings: report.findings,
+        }
+    }
 }
 
 /// A record that could not be read, as written in its place.
