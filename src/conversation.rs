@@ -2,8 +2,10 @@
 //!
 //! A signal rule (payment confirmed, contact moved off the platform) marks the conversation;
 //! a later rule that `requires` the signal can then fire, and its finding names the message
-//! that raised the signal in `context`. The state holds at most one entry per signal name,
-//! so its size is bounded by the lexicon, never by the conversation's length.
+//! that raised the signal in `context`. A counted signal rule (`report_from`) reports from the
+//! n-th message that raises its signal on, naming the earlier ones. The state holds one entry
+//! per signal name with at most eight message ids, so its size is bounded by the lexicon,
+//! never by the conversation's length.
 
 use std::fmt;
 use std::str::FromStr;
@@ -84,16 +86,28 @@ impl<'a> Turn<'a> {
     }
 }
 
-/// The signals a conversation has raised so far, with the message that raised each.
+/// How many message ids a counted signal remembers for `context` (the latest ones).
+const MAX_SIGNAL_IDS: usize = 8;
+
+/// The signals a conversation has raised so far, with the messages that raised each.
 ///
 /// Plain data: it can be stored in a map keyed by conversation id (as the batch scan and the
 /// HTTP service do) and handed to [`Detector::scan_turn`] with each new message.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ConversationState {
-    /// (signal index, id of the message that raised it), one entry per signal.
-    pub(crate) signals: Vec<(u16, Box<str>)>,
+    /// One entry per signal raised.
+    pub(crate) signals: Vec<Raised>,
     /// Messages seen, for ids of messages that had none.
     pub(crate) seen: u64,
+}
+
+/// One signal of a conversation: how many messages raised it, and the latest of their ids.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Raised {
+    pub signal: u16,
+    pub count: u32,
+    /// Ids of the messages that raised it, oldest first, at most [`MAX_SIGNAL_IDS`].
+    pub ids: Vec<Box<str>>,
 }
 
 impl ConversationState {
@@ -112,29 +126,59 @@ impl ConversationState {
         !self.signals.is_empty()
     }
 
+    fn entry(&self, signal: u16) -> Option<&Raised> {
+        self.signals.iter().find(|r| r.signal == signal)
+    }
+
+    /// The id of the latest message that raised `signal`.
     pub(crate) fn signal(&self, signal: u16) -> Option<&str> {
-        self.signals
-            .iter()
-            .find(|(s, _)| *s == signal)
-            .map(|(_, id)| &**id)
+        self.entry(signal)
+            .and_then(|r| r.ids.last())
+            .map(|id| &**id)
+    }
+
+    /// How many messages raised `signal`, and the latest of their ids.
+    pub(crate) fn raised(&self, signal: u16) -> (u32, &[Box<str>]) {
+        self.entry(signal)
+            .map_or((0, &[][..]), |r| (r.count, &r.ids[..]))
     }
 
     pub(crate) fn raise(&mut self, signal: u16, id: &str) {
-        match self.signals.iter_mut().find(|(s, _)| *s == signal) {
-            Some(entry) => entry.1 = id.into(),
-            None => self.signals.push((signal, id.into())),
+        match self.signals.iter_mut().find(|r| r.signal == signal) {
+            Some(entry) => {
+                entry.count = entry.count.saturating_add(1);
+                if entry.ids.len() == MAX_SIGNAL_IDS {
+                    entry.ids.remove(0);
+                }
+                entry.ids.push(id.into());
+            }
+            None => self.signals.push(Raised {
+                signal,
+                count: 1,
+                ids: vec![id.into()],
+            }),
         }
     }
 
     /// Drops spare capacity before the state is stored for long.
     pub(crate) fn shrink(&mut self) {
         self.signals.shrink_to_fit();
+        for r in &mut self.signals {
+            r.ids.shrink_to_fit();
+        }
     }
 
     /// Approximate heap bytes held, for memory accounting.
     pub fn heap_bytes(&self) -> usize {
-        self.signals.capacity() * std::mem::size_of::<(u16, Box<str>)>()
-            + self.signals.iter().map(|(_, id)| id.len()).sum::<usize>()
+        self.signals.capacity() * std::mem::size_of::<Raised>()
+            + self
+                .signals
+                .iter()
+                .map(|r| {
+                    r.ids.capacity() * std::mem::size_of::<Box<str>>()
+                        + r.ids.iter().map(|id| id.len()).sum::<usize>()
+                })
+                .sum::<usize>()
     }
 }
 

@@ -10,7 +10,7 @@ use crate::error::Error;
 use crate::lexicon::schema::ExampleSchema;
 use crate::lexicon::{builtin_sources, read_dir_sources, LexiconSet, LexiconSource, RuleDef};
 use crate::report::{Category, Report, Severity};
-use crate::rules::{build_report, Engine, Outcome, Scratch};
+use crate::rules::{build_report, Engine, Outcome, Scratch, DEFAULT_LARGE_AMOUNT};
 
 thread_local! {
     static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
@@ -106,6 +106,7 @@ pub struct DetectorBuilder {
     user: Vec<Vec<LexiconSource>>,
     preload_segmenter: bool,
     verify_examples: bool,
+    large_amount: Option<f64>,
 }
 
 impl Default for DetectorBuilder {
@@ -115,6 +116,7 @@ impl Default for DetectorBuilder {
             user: Vec::new(),
             preload_segmenter: false,
             verify_examples: true,
+            large_amount: Some(DEFAULT_LARGE_AMOUNT),
         }
     }
 }
@@ -160,6 +162,13 @@ impl DetectorBuilder {
         self
     }
 
+    /// Findings with a money amount of at least this many yuan are raised one severity step,
+    /// and their explanation says so (default 1000; `None` turns it off).
+    pub fn large_amount(mut self, yuan: Option<f64>) -> DetectorBuilder {
+        self.large_amount = yuan;
+        self
+    }
+
     /// Loads, validates and compiles. A user rule whose examples do not fire, or whose
     /// counter-examples do, is refused here with its file, line and id.
     pub fn build(self) -> Result<Detector, Error> {
@@ -179,7 +188,8 @@ impl DetectorBuilder {
             }
         }
         let set = LexiconSet::from_layers(&layers)?;
-        let engine = Engine::compile(&set)?;
+        let mut engine = Engine::compile(&set)?;
+        engine.large_amount = self.large_amount;
         if self.preload_segmenter {
             engine.segmenter.warm_up();
         }
@@ -385,8 +395,8 @@ impl Detector {
             speaker,
             text,
         });
-        if rule.signal.is_some() {
-            return outcome.raised.contains(&(index as u32));
+        if rule.signal.is_some() && rule.repeat.is_none() {
+            return outcome.raised.iter().any(|(r, _)| *r == index as u32);
         }
         self.inner
             .engine

@@ -63,6 +63,7 @@
 
 #![deny(missing_docs)]
 
+pub mod amount;
 pub mod batch;
 mod conversation;
 mod detector;

@@ -87,6 +87,26 @@ struct LexiconArgs {
     /// Leave the built-in lexicons out (use only --lexicon folders).
     #[arg(long)]
     no_builtin: bool,
+    /// Findings with a money amount of at least this many yuan are raised one severity
+    /// step; `off` turns it off.
+    #[arg(long, value_name = "YUAN|off", default_value = "1000", value_parser = parse_large_amount)]
+    large_amount: LargeAmount,
+}
+
+/// The `--large-amount` threshold: yuan, or `None` for off.
+#[derive(Clone, Copy, Debug)]
+struct LargeAmount(Option<f64>);
+
+fn parse_large_amount(s: &str) -> Result<LargeAmount, String> {
+    if s.eq_ignore_ascii_case("off") {
+        return Ok(LargeAmount(None));
+    }
+    match s.parse::<f64>() {
+        Ok(yuan) if yuan.is_finite() && yuan > 0.0 => Ok(LargeAmount(Some(yuan))),
+        _ => Err(format!(
+            "{s:?} is not an amount: give a positive number of yuan, or off"
+        )),
+    }
 }
 
 impl LexiconArgs {
@@ -95,6 +115,7 @@ impl LexiconArgs {
     }
 
     fn build_with(&self, mut builder: DetectorBuilder) -> Result<Detector> {
+        builder = builder.large_amount(self.large_amount.0);
         if self.no_builtin {
             builder = builder.without_builtin();
         }
@@ -287,6 +308,13 @@ fn print_for_person(out: &mut impl Write, text: &str, report: &Report, color: bo
         )?;
         if !f.normalized.is_empty() {
             write!(out, " (seen through: {})", f.normalized.join(", "))?;
+        }
+        if let Some(yuan) = f.amount {
+            write!(
+                out,
+                " (amount: {} yuan)",
+                scamscan::amount::format_yuan(yuan)
+            )?;
         }
         writeln!(out)?;
     }
@@ -612,6 +640,7 @@ fn serve(args: ServeArgs) -> Result<ExitCode> {
         token: args.token,
         lexicons: args.lexicon.lexicons.clone(),
         no_builtin: args.lexicon.no_builtin,
+        large_amount: args.lexicon.large_amount.0,
         max_body_bytes: args.max_body_bytes,
         max_messages: args.max_messages,
         max_message_bytes: args.max_message_bytes,

@@ -171,7 +171,7 @@ impl FromStr for Category {
 /// `start..end` are byte offsets into the message exactly as it was given, always on UTF-8
 /// character boundaries, so `&text[start..end] == matched`. `char_start..char_end` are the
 /// same span counted in Unicode scalar values, for user interfaces that index by character.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Finding {
     /// The category id.
@@ -199,10 +199,13 @@ pub struct Finding {
     /// Ids of earlier messages of the conversation this finding rests on.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub context: Vec<String>,
+    /// The money amount near the evidence, in yuan (¥500, 五百块, 1.2万), where there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<f64>,
 }
 
 /// Everything the detector found in one message.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Report {
     /// The message's severity: the highest of its findings, raised one step where findings

@@ -8,6 +8,7 @@
 
 use std::collections::HashMap;
 
+use crate::amount::{amount_near, find_amounts, format_yuan, Amount};
 use crate::conversation::{ConversationState, Speaker, Turn};
 use crate::error::Error;
 use crate::lexicon::pattern::{Alt, Gap, RawPattern, TokenKind};
@@ -59,6 +60,10 @@ pub(crate) struct CompiledRule {
     speaker_severity: Vec<(Option<Speaker>, Severity)>,
     signal: Option<u16>,
     requires: Vec<u16>,
+    /// A counted signal rule that reports: (from the n-th raise, one step up from the m-th).
+    repeat: Option<(u32, Option<u32>)>,
+    /// Signals after which this rule reports nothing.
+    not_after: Vec<u16>,
     negatable: bool,
 }
 
@@ -82,6 +87,8 @@ pub(crate) struct Engine {
     pub rules: Vec<CompiledRule>,
     platform_hosts: Vec<String>,
     pub segmenter: Segmenter,
+    /// Findings with an amount at or above this many yuan are raised one step.
+    pub large_amount: Option<f64>,
 }
 
 /// Per-thread buffers reused from message to message.
@@ -99,6 +106,9 @@ pub(crate) struct Scratch {
     masks: Vec<u32>,
     touched: Vec<u32>,
 }
+
+/// The default large-amount threshold in yuan (the seller's guide: take care with large deals).
+pub const DEFAULT_LARGE_AMOUNT: f64 = 1000.0;
 
 /// Set in a pattern's mask once its anchor item occurs in the message.
 const ANCHORED: u32 = 1 << 31;
@@ -290,6 +300,17 @@ impl Engine {
                     }
                 }
             }
+            let mut not_after = Vec::new();
+            for name in &def.not_after {
+                match signals.iter().position(|s| s == name) {
+                    Some(i) => not_after.push(i as u16),
+                    None => {
+                        return Err(err(format!(
+                            "not_after names signal {name:?}, which no rule raises"
+                        )))
+                    }
+                }
+            }
             rules.push(CompiledRule {
                 id: def.id.clone(),
                 category: def.category,
@@ -300,6 +321,8 @@ impl Engine {
                 speaker_severity: def.speaker_severity.clone(),
                 signal: def.signal.as_deref().map(|s| signal_id(s, &mut signals)),
                 requires,
+                repeat: def.repeat,
+                not_after,
                 negatable: def.negatable,
             });
         }
@@ -366,6 +389,7 @@ impl Engine {
                 .map(|h| h.to_ascii_lowercase())
                 .collect(),
             segmenter: Segmenter::new(extra),
+            large_amount: Some(DEFAULT_LARGE_AMOUNT),
         })
     }
 
@@ -549,6 +573,7 @@ impl Engine {
 
         let mut outcome = Outcome::default();
         let mut last_rule = u32::MAX;
+        let mut amounts: Option<Vec<Amount>> = None;
         for &(p, s, e) in matches.iter() {
             let pattern = &self.patterns[p as usize];
             if pattern.unless || pattern.rule == last_rule || vetoed.contains(&pattern.rule) {
@@ -571,52 +596,21 @@ impl Engine {
                 continue;
             }
             last_rule = pattern.rule;
-            if rule.signal.is_some() {
-                outcome.raised.push(pattern.rule);
-                continue;
-            }
             // The platform's own notices are never scams; they only raise signals.
-            if turn.speaker == Some(Speaker::System) {
+            let reports = rule
+                .category
+                .filter(|_| turn.speaker != Some(Speaker::System));
+            if rule.signal.is_some() {
+                let finding = reports.filter(|_| rule.repeat.is_some()).map(|category| {
+                    self.finding(rule, category, folded, hits, &turn, (s, e), &mut amounts)
+                });
+                outcome.raised.push((pattern.rule, finding));
                 continue;
             }
-            let Some(category) = rule.category else {
+            let Some(category) = reports else {
                 continue;
             };
-            let severity = rule
-                .speaker_severity
-                .iter()
-                .find(|(who, _)| *who == turn.speaker)
-                .map_or(rule.severity, |(_, sev)| *sev);
-            let (os, oe) = folded.original_span(s as usize, e as usize);
-            let char_start = turn.text[..os].chars().count();
-            let matched = turn.text[os..oe].to_string();
-            let finding = Finding {
-                category,
-                severity,
-                rule: rule.id.clone(),
-                start: os,
-                end: oe,
-                char_start,
-                char_end: char_start + matched.chars().count(),
-                matched,
-                explanation: rule.explanation.clone(),
-                normalized: {
-                    let mut names = folded.folds_in(s as usize, e as usize).names();
-                    for h in hits.iter().filter(|h| h.start >= s && h.end <= e) {
-                        let kind = self.term_alias_kind[h.term as usize];
-                        if let Some(name) = kind
-                            .checked_sub(1)
-                            .and_then(|k| self.alias_kinds.get(k as usize))
-                        {
-                            if !names.contains(name) {
-                                names.push(name.clone());
-                            }
-                        }
-                    }
-                    names
-                },
-                context: Vec::new(),
-            };
+            let finding = self.finding(rule, category, folded, hits, &turn, (s, e), &mut amounts);
             if rule.requires.is_empty() {
                 outcome.findings.push(finding);
             } else {
@@ -626,10 +620,64 @@ impl Engine {
         outcome
     }
 
+    /// The finding of `rule` on folded bytes `s..e` of the message. The message's amounts
+    /// are read on the first finding that needs them.
+    fn finding(
+        &self,
+        rule: &CompiledRule,
+        category: Category,
+        folded: &Folded,
+        hits: &[Hit],
+        turn: &Turn<'_>,
+        (s, e): (u32, u32),
+        amounts: &mut Option<Vec<Amount>>,
+    ) -> Finding {
+        let text = turn.text;
+        let severity = rule
+            .speaker_severity
+            .iter()
+            .find(|(who, _)| *who == turn.speaker)
+            .map_or(rule.severity, |(_, sev)| *sev);
+        let (os, oe) = folded.original_span(s as usize, e as usize);
+        let char_start = text[..os].chars().count();
+        let matched = text[os..oe].to_string();
+        let amounts = amounts.get_or_insert_with(|| find_amounts(text));
+        Finding {
+            category,
+            severity,
+            rule: rule.id.clone(),
+            start: os,
+            end: oe,
+            char_start,
+            char_end: char_start + matched.chars().count(),
+            matched,
+            explanation: rule.explanation.clone(),
+            normalized: {
+                let mut names = folded.folds_in(s as usize, e as usize).names();
+                for h in hits.iter().filter(|h| h.start >= s && h.end <= e) {
+                    let kind = self.term_alias_kind[h.term as usize];
+                    if let Some(name) = kind
+                        .checked_sub(1)
+                        .and_then(|k| self.alias_kinds.get(k as usize))
+                    {
+                        if !names.contains(name) {
+                            names.push(name.clone());
+                        }
+                    }
+                }
+                names
+            },
+            context: Vec::new(),
+            amount: amount_near(amounts, text, os, oe),
+        }
+    }
+
     /// Applies a conversation to a message's outcome: findings that require a signal fire
-    /// if an earlier message raised it (and name that message in `context`), then this
-    /// message's signals are recorded under `id`. Without a state, conditional findings are
-    /// dropped and signals go nowhere. Returns the findings, unmerged.
+    /// if an earlier message raised it (and name that message in `context`); counted signal
+    /// rules report from their n-th raise on (naming the earlier ones); then this message's
+    /// signals are recorded under `id`. Without a state, conditional and counted findings
+    /// are dropped and signals go nowhere. Last, a finding with a large amount is raised one
+    /// step. Returns the findings, unmerged.
     pub(crate) fn resolve(
         &self,
         outcome: Outcome,
@@ -641,29 +689,84 @@ impl Engine {
             conditional,
             raised,
         } = outcome;
-        let Some(state) = state else {
-            return findings;
-        };
-        for (mut finding, rule) in conditional {
-            let requires = &self.rules[rule as usize].requires;
-            if let Some(from) = requires.iter().find_map(|&sig| state.signal(sig)) {
-                finding.context.push(from.to_string());
-                findings.push(finding);
+        if let Some(state) = state {
+            for (mut finding, rule) in conditional {
+                let requires = &self.rules[rule as usize].requires;
+                if let Some(from) = requires.iter().find_map(|&sig| state.signal(sig)) {
+                    finding.context.push(from.to_string());
+                    findings.push(finding);
+                }
+            }
+            state.seen += 1;
+            if !raised.is_empty() {
+                let id = id.map_or_else(|| state.seen.to_string(), str::to_string);
+                self.count_signals(raised, &id, state, &mut findings);
             }
         }
-        state.seen += 1;
-        if !raised.is_empty() {
-            let id = id.map_or_else(|| state.seen.to_string(), str::to_string);
-            for rule in raised {
-                let rule = &self.rules[rule as usize];
-                let allowed = rule.requires.is_empty()
-                    || rule.requires.iter().any(|&sig| state.signal(sig).is_some());
-                if let (Some(sig), true) = (rule.signal, allowed) {
-                    state.raise(sig, &id);
+        if let Some(limit) = self.large_amount {
+            for f in &mut findings {
+                if f.amount.is_some_and(|a| a >= limit) {
+                    f.severity = f.severity.raised();
+                    f.explanation = format!(
+                        "{} (amount {} yuan, at or above the large-amount threshold of {} yuan)",
+                        f.explanation,
+                        format_yuan(f.amount.unwrap_or_default()),
+                        format_yuan(limit)
+                    );
                 }
             }
         }
         findings
+    }
+
+    /// Records the signals one message raised, and reports the counted ones that are due.
+    fn count_signals(
+        &self,
+        raised: Vec<(u32, Option<Finding>)>,
+        id: &str,
+        state: &mut ConversationState,
+        findings: &mut Vec<Finding>,
+    ) {
+        let mut now: Vec<u16> = Vec::new();
+        for (rule, _) in &raised {
+            let rule = &self.rules[*rule as usize];
+            let allowed = rule.requires.is_empty()
+                || rule.requires.iter().any(|&sig| state.signal(sig).is_some());
+            if let (Some(sig), true) = (rule.signal, allowed) {
+                if !now.contains(&sig) {
+                    now.push(sig);
+                }
+            }
+        }
+        for (rule, finding) in raised {
+            let rule = &self.rules[rule as usize];
+            let (Some(sig), Some((from, up)), Some(mut finding)) =
+                (rule.signal, rule.repeat, finding)
+            else {
+                continue;
+            };
+            if !now.contains(&sig)
+                || rule
+                    .not_after
+                    .iter()
+                    .any(|s| now.contains(s) || state.signal(*s).is_some())
+            {
+                continue;
+            }
+            let (before, ids) = state.raised(sig);
+            let nth = before.saturating_add(1);
+            if nth < from {
+                continue;
+            }
+            if up.is_some_and(|up| nth >= up) {
+                finding.severity = finding.severity.raised();
+            }
+            finding.context = ids.iter().map(|id| id.to_string()).collect();
+            findings.push(finding);
+        }
+        for sig in now {
+            state.raise(sig, id);
+        }
     }
 }
 
@@ -674,8 +777,9 @@ pub(crate) struct Outcome {
     pub findings: Vec<Finding>,
     /// Findings of rules that require a conversation signal, with the rule's index.
     pub conditional: Vec<(Finding, u32)>,
-    /// Indexes of the signal rules that fired.
-    pub raised: Vec<u32>,
+    /// Indexes of the signal rules that fired, with the finding of a counted one that
+    /// reports (built here, kept or dropped once the count is known).
+    pub raised: Vec<(u32, Option<Finding>)>,
 }
 
 impl Outcome {

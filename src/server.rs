@@ -49,6 +49,8 @@ pub struct ServerConfig {
     pub lexicons: Vec<PathBuf>,
     /// Leave the built-in lexicons out.
     pub no_builtin: bool,
+    /// Findings with an amount of at least this many yuan are raised one step (`None`: off).
+    pub large_amount: Option<f64>,
     /// Largest request body in bytes.
     pub max_body_bytes: usize,
     /// Most messages in one request.
@@ -70,6 +72,7 @@ impl Default for ServerConfig {
             token: None,
             lexicons: Vec::new(),
             no_builtin: false,
+            large_amount: Some(1000.0),
             max_body_bytes: 1 << 20,
             max_messages: 1000,
             max_message_bytes: 64 << 10,
@@ -83,7 +86,9 @@ impl Default for ServerConfig {
 impl ServerConfig {
     /// Builds the detector this configuration describes.
     pub fn build_detector(&self) -> Result<Detector, Error> {
-        let mut builder = DetectorBuilder::new().preload_segmenter(true);
+        let mut builder = DetectorBuilder::new()
+            .preload_segmenter(true)
+            .large_amount(self.large_amount);
         if self.no_builtin {
             builder = builder.without_builtin();
         }

@@ -8,5 +8,6 @@ mod conversation;
 mod lexicon_examples;
 mod properties;
 mod quality;
+mod seller_guide;
 #[cfg(feature = "server")]
 mod server;

@@ -18,7 +18,7 @@ use crate::io::Record;
 use crate::report::{Finding, Report, Severity};
 
 /// One scanned message, as written.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct OutputLine {
     /// The input file, when a run reads several.

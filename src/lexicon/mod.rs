@@ -105,6 +105,9 @@ pub(crate) struct RuleDef {
     pub speaker_severity: Vec<(Option<Speaker>, Severity)>,
     pub signal: Option<String>,
     pub requires: Vec<String>,
+    /// For a counted signal rule that reports: (report from the n-th, escalate from the m-th).
+    pub repeat: Option<(u32, Option<u32>)>,
+    pub not_after: Vec<String>,
     pub negatable: bool,
     pub examples: Vec<ExampleSchema>,
     pub counter_examples: Vec<ExampleSchema>,
@@ -181,19 +184,37 @@ impl LexiconSet {
             if !seen_in_layer.insert(rule.id.clone()) {
                 return Err(err("duplicate rule id".to_string()));
             }
+            let reports = rule.signal.is_none() || rule.report_from.is_some();
             let category = match &rule.category {
                 Some(c) => Some(c.parse::<Category>().map_err(err)?),
-                None if rule.signal.is_some() => None,
+                None if !reports => None,
                 None => file_category,
             };
-            if category.is_none() && rule.signal.is_none() {
+            let repeat = match (rule.report_from, rule.escalate_from, &rule.signal) {
+                (None, None, _) => None,
+                (None, Some(_), _) => return Err(err("escalate_from needs report_from".into())),
+                (Some(_), _, None) => {
+                    return Err(err(
+                        "report_from counts a signal: set `signal` on the rule".into()
+                    ))
+                }
+                (Some(0), _, _) => return Err(err("report_from starts at 1".into())),
+                (Some(from), Some(up), _) if up < from => {
+                    return Err(err(format!(
+                        "escalate_from {up} is before report_from {from}"
+                    )))
+                }
+                (Some(from), up, Some(_)) => Some((from, up)),
+            };
+            if category.is_none() && reports {
                 return Err(err(
                     "no category: set `category` on the rule or at the top of the file".into(),
                 ));
             }
-            if category.is_some() && rule.signal.is_some() {
+            if category.is_some() && !reports {
                 return Err(err(
-                    "a signal rule reports nothing, so it takes no category".into(),
+                    "a signal rule reports nothing (unless it sets report_from), so it takes no category"
+                        .into(),
                 ));
             }
             let severity = match &rule.severity {
@@ -242,6 +263,8 @@ impl LexiconSet {
                 speaker_severity,
                 signal: rule.signal.clone(),
                 requires: rule.requires.clone(),
+                repeat,
+                not_after: rule.not_after.clone(),
                 negatable: rule.negatable.unwrap_or(true),
                 examples: rule.examples.clone(),
                 counter_examples: rule.counter_examples.clone(),

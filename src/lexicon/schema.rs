@@ -92,8 +92,19 @@ pub(crate) struct RuleSchema {
     /// Severity by speaker, overriding `severity` for the speakers named.
     #[serde(default)]
     pub speaker_severity: BTreeMap<String, String>,
-    /// A signal rule reports nothing; it marks the conversation (payment confirmed, ...).
+    /// A signal rule marks the conversation (payment confirmed, ...) and reports nothing,
+    /// unless `report_from` is set.
     pub signal: Option<String>,
+    /// Makes a signal rule a counted one that reports: from the n-th message of a conversation
+    /// that raises its signal on, the rule reports a finding naming the earlier ones in
+    /// `context` (a buyer who keeps changing the address).
+    pub report_from: Option<u32>,
+    /// From the n-th time, the counted finding's severity is one step higher.
+    pub escalate_from: Option<u32>,
+    /// The rule reports nothing once any of these signals was raised (in an earlier message
+    /// or this one); it still counts.
+    #[serde(default)]
+    pub not_after: Vec<String>,
     /// Fires only after one of these signals in an earlier message of the conversation.
     #[serde(default)]
     pub requires: Vec<String>,
