@@ -351,10 +351,10 @@ fn classify(text: &str, chars: &[(usize, char)], i: usize, number: &Number) -> O
     }
     // Digits glued to letters or other digits are ids (SF1234, A3).
     let prev = i.checked_sub(1).map(|p| chars[p].1);
-    if prev.is_some_and(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '#') {
-        if !ends_with_any(&text[..start], &["rmb"]) {
-            return None;
-        }
+    if prev.is_some_and(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '#')
+        && !ends_with_any(&text[..start], &["rmb"])
+    {
+        return None;
     }
     let before = text[..start].trim_end_matches([' ', '　', ':', '：']);
     let mut after_at = end;
@@ -384,8 +384,8 @@ fn classify(text: &str, chars: &[(usize, char)], i: usize, number: &Number) -> O
         });
     }
     let bare_ok = number.digits <= MAX_BARE_DIGITS;
-    // 转你500, 退我30: a pronoun may stand between the verb and the number.
-    let before_verb = before.trim_end_matches(['你', '我', '他', '她', '您']);
+    // 转你500, 退我30, 多转了500: a pronoun or 了 may stand between the verb and the number.
+    let before_verb = before.trim_end_matches(['你', '我', '他', '她', '您', '了']);
     let cue_before =
         ends_with_any(before, &CUES_BEFORE) || ends_with_any(before_verb, &CUES_BEFORE);
     if bare_ok && (cue_before || starts_with_any(rest, &CUES_AFTER).is_some()) {
@@ -441,6 +441,7 @@ mod tests {
             ("十块钱", &[10.0]),
             ("退你30", &[30.0]),
             ("退30", &[30.0]),
+            ("多转了500", &[500.0]),
             ("兩萬塊", &[20000.0]),
             ("5w块", &[50000.0]),
             ("一个亿", &[]),

@@ -69,6 +69,7 @@ mod conversation;
 mod detector;
 mod error;
 pub mod eval;
+pub mod evidence;
 pub mod io;
 mod lexicon;
 mod matcher;

@@ -32,6 +32,8 @@ enum Command {
     Scan(ScanArgs),
     /// Score the detector on a labeled JSON Lines file (EVAL-FORMAT.md).
     Eval(EvalArgs),
+    /// Write an evidence report (HTML or Markdown) of the flagged conversations in chat logs.
+    Report(ReportArgs),
     /// Validate and inspect lexicons.
     Lexicon {
         #[command(subcommand)]
@@ -142,10 +144,9 @@ struct CheckArgs {
     lexicon: LexiconArgs,
 }
 
+/// How input records are read (shared by `scan` and `report`).
 #[derive(Args, Debug)]
-struct ScanArgs {
-    /// Input files; `-` or none reads standard input.
-    files: Vec<String>,
+struct InputArgs {
     /// Input format; by default from the extension (.csv, .txt, otherwise JSON Lines).
     #[arg(long, value_name = "jsonl|csv|text")]
     input_format: Option<InputFormat>,
@@ -161,21 +162,58 @@ struct ScanArgs {
     /// The field holding the speaker role.
     #[arg(long, default_value = "speaker")]
     speaker_field: String,
-    /// Write every message, not only those with findings (output pairs one to one with input).
-    #[arg(long)]
-    all: bool,
-    /// Lowest severity that counts as a detection for the exit status.
-    #[arg(long, default_value = "medium")]
-    min_severity: Severity,
+    /// Largest record in bytes; a longer one is reported as an error record.
+    #[arg(long, default_value_t = 16 << 20)]
+    max_record_bytes: usize,
     /// Worker threads (default: all cores).
     #[arg(long)]
     threads: Option<usize>,
     /// Conversations whose context is kept at once; least recently seen are forgotten past it.
     #[arg(long, default_value_t = 100_000)]
     max_conversations: usize,
-    /// Largest record in bytes; a longer one is reported as an error record.
-    #[arg(long, default_value_t = 16 << 20)]
-    max_record_bytes: usize,
+}
+
+impl InputArgs {
+    fn fields(&self) -> FieldMap {
+        FieldMap {
+            text: self.text_field.clone(),
+            id: self.id_field.clone(),
+            conversation: self.conversation_field.clone(),
+            speaker: self.speaker_field.clone(),
+        }
+    }
+
+    fn reader(&self, name: &str, input: Box<dyn Read + Send>) -> RecordReader {
+        let format = self
+            .input_format
+            .unwrap_or_else(|| InputFormat::from_path(name));
+        RecordReader::new(input, format, &self.fields(), self.max_record_bytes)
+    }
+
+    fn pool(&self) -> Result<rayon::ThreadPool> {
+        let mut pool = rayon::ThreadPoolBuilder::new();
+        if let Some(n) = self.threads {
+            if n == 0 {
+                bail!("--threads must be at least 1");
+            }
+            pool = pool.num_threads(n);
+        }
+        pool.build().context("starting worker threads")
+    }
+}
+
+#[derive(Args, Debug)]
+struct ScanArgs {
+    /// Input files; `-` or none reads standard input.
+    files: Vec<String>,
+    #[command(flatten)]
+    input: InputArgs,
+    /// Write every message, not only those with findings (output pairs one to one with input).
+    #[arg(long)]
+    all: bool,
+    /// Lowest severity that counts as a detection for the exit status.
+    #[arg(long, default_value = "medium")]
+    min_severity: Severity,
     /// Stop at the first record that cannot be read.
     #[arg(long)]
     strict: bool,
@@ -184,6 +222,32 @@ struct ScanArgs {
     quiet: bool,
     #[command(flatten)]
     lexicon: LexiconArgs,
+}
+
+#[derive(Args, Debug)]
+struct ReportArgs {
+    /// Chat logs to report on (`-` reads standard input, held in memory for the second pass).
+    #[arg(required = true)]
+    files: Vec<String>,
+    /// Where to write the report.
+    #[arg(long, short)]
+    output: PathBuf,
+    /// html (one self-contained page) or md; by default from the output's extension.
+    #[arg(long, value_name = "html|md")]
+    format: Option<ReportFormat>,
+    #[command(flatten)]
+    input: InputArgs,
+    /// Print nothing on standard error but errors.
+    #[arg(long, short)]
+    quiet: bool,
+    #[command(flatten)]
+    lexicon: LexiconArgs,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum ReportFormat {
+    Html,
+    Md,
 }
 
 #[derive(Args, Debug)]
@@ -224,6 +288,7 @@ fn main() -> ExitCode {
         Command::Check(args) => check(args),
         Command::Scan(args) => scan(args),
         Command::Eval(args) => eval(args),
+        Command::Report(args) => report(args),
         Command::Lexicon { command } => lexicon(command),
         #[cfg(feature = "server")]
         Command::Serve(args) => serve(args),
@@ -344,26 +409,13 @@ fn open_input(name: &str) -> Result<(Box<dyn Read + Send>, Option<u64>)> {
 
 fn scan(args: ScanArgs) -> Result<ExitCode> {
     let detector = args.lexicon.build()?;
-    let fields = FieldMap {
-        text: args.text_field.clone(),
-        id: args.id_field.clone(),
-        conversation: args.conversation_field.clone(),
-        speaker: args.speaker_field.clone(),
-    };
     let options = ScanOptions {
-        fields: fields.clone(),
-        max_conversations: args.max_conversations,
+        fields: args.input.fields(),
+        max_conversations: args.input.max_conversations,
         strict: args.strict,
         ..ScanOptions::default()
     };
-    let mut pool = rayon::ThreadPoolBuilder::new();
-    if let Some(n) = args.threads {
-        if n == 0 {
-            bail!("--threads must be at least 1");
-        }
-        pool = pool.num_threads(n);
-    }
-    let pool = pool.build().context("starting worker threads")?;
+    let pool = args.input.pool()?;
     let files = if args.files.is_empty() {
         vec!["-".to_string()]
     } else {
@@ -388,12 +440,9 @@ fn scan(args: ScanArgs) -> Result<ExitCode> {
         if size == Some(0) {
             eprintln!("scamscan: {name}: empty file, nothing to scan");
         }
-        let format = args
-            .input_format
-            .unwrap_or_else(|| InputFormat::from_path(name));
-        let reader = RecordReader::new(input, format, &fields, args.max_record_bytes);
+        let reader = args.input.reader(name, input);
         let file_label = many.then(|| name.clone());
-        let mut conversations = ConversationMap::new(args.max_conversations);
+        let mut conversations = ConversationMap::new(args.input.max_conversations);
         let mut last_progress = Instant::now();
         let mut progress = |s: &Summary| {
             if let (true, Some(size)) = (show_progress, size) {
@@ -477,6 +526,103 @@ fn scan(args: ScanArgs) -> Result<ExitCode> {
         return Ok(ExitCode::from(2));
     }
     Ok(exit_for(flagged > 0))
+}
+
+/// `scamscan report`: scan, then read the logs again for the flagged conversations' messages.
+fn report(args: ReportArgs) -> Result<ExitCode> {
+    use scamscan::evidence::{render_html, render_markdown, EvidenceCollector};
+    let format =
+        args.format
+            .unwrap_or_else(|| match args.output.extension().and_then(|e| e.to_str()) {
+                Some(e) if e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown") => {
+                    ReportFormat::Md
+                }
+                _ => ReportFormat::Html,
+            });
+    let detector = args.lexicon.build()?;
+    let options = ScanOptions {
+        fields: args.input.fields(),
+        max_conversations: args.input.max_conversations,
+        ..ScanOptions::default()
+    };
+    let pool = args.input.pool()?;
+    // Standard input cannot be read twice: hold it in memory.
+    let stdin_bytes = if args.files.iter().any(|f| f == "-") {
+        let mut bytes = Vec::new();
+        io::stdin()
+            .read_to_end(&mut bytes)
+            .context("reading standard input")?;
+        Some(bytes)
+    } else {
+        None
+    };
+    let open = |name: &str| -> Result<Box<dyn Read + Send>> {
+        match (&stdin_bytes, name) {
+            (Some(bytes), "-") => Ok(Box::new(io::Cursor::new(bytes.clone()))),
+            _ => open_input(name).map(|(input, _)| input),
+        }
+    };
+    let mut collector = EvidenceCollector::new(args.files.clone());
+    collector.detector_facts(detector.lexicon_version(), args.lexicon.large_amount.0);
+    let mut total = Summary::default();
+    for (index, name) in args.files.iter().enumerate() {
+        let reader = args.input.reader(name, open(name)?);
+        let mut conversations = ConversationMap::new(args.input.max_conversations);
+        let mut sink = |outcome: Outcome| -> Result<(), std::convert::Infallible> {
+            match outcome {
+                Outcome::Scanned { record, report } => collector.scanned(index, &record, report),
+                Outcome::Failed(e) => collector.failed(index, &e),
+            }
+            Ok(())
+        };
+        let summary = batch::scan_stream(
+            &detector,
+            Some(&pool),
+            reader,
+            &options,
+            &mut conversations,
+            &mut sink,
+            &mut |_| {},
+        )
+        .with_context(|| format!("{name}: reading"))?;
+        let Ok(summary) = summary;
+        total.add(&summary);
+    }
+    if !collector.nothing_flagged() {
+        for (index, name) in args.files.iter().enumerate() {
+            let mut reader = args.input.reader(name, open(name)?);
+            let fields = args.input.fields();
+            while let Some(raw) = reader
+                .next_raw()
+                .with_context(|| format!("{name}: reading again"))?
+            {
+                if let Ok(record) = raw.parse(&fields) {
+                    collector.reread(index, record);
+                }
+            }
+        }
+    }
+    let evidence = collector.finish();
+    let page = match format {
+        ReportFormat::Html => render_html(&evidence),
+        ReportFormat::Md => render_markdown(&evidence),
+    };
+    std::fs::write(&args.output, page)
+        .with_context(|| format!("{}: cannot write the report", args.output.display()))?;
+    if !args.quiet {
+        eprintln!(
+            "scamscan: {} records read, {} in error; {} messages in {} conversations with findings; report written to {}",
+            total.read,
+            total.errors,
+            evidence.flagged_messages,
+            evidence.flagged.len(),
+            args.output.display()
+        );
+    }
+    if total.errors > 0 {
+        return Ok(ExitCode::from(2));
+    }
+    Ok(exit_for(!evidence.flagged.is_empty()))
 }
 
 fn eval(args: EvalArgs) -> Result<ExitCode> {

@@ -574,6 +574,11 @@ impl Engine {
         let mut outcome = Outcome::default();
         let mut last_rule = u32::MAX;
         let mut amounts: Option<Vec<Amount>> = None;
+        let message = Message {
+            folded,
+            hits,
+            turn: &turn,
+        };
         for &(p, s, e) in matches.iter() {
             let pattern = &self.patterns[p as usize];
             if pattern.unless || pattern.rule == last_rule || vetoed.contains(&pattern.rule) {
@@ -601,16 +606,16 @@ impl Engine {
                 .category
                 .filter(|_| turn.speaker != Some(Speaker::System));
             if rule.signal.is_some() {
-                let finding = reports.filter(|_| rule.repeat.is_some()).map(|category| {
-                    self.finding(rule, category, folded, hits, &turn, (s, e), &mut amounts)
-                });
+                let finding = reports
+                    .filter(|_| rule.repeat.is_some())
+                    .map(|category| self.finding(rule, category, &message, (s, e), &mut amounts));
                 outcome.raised.push((pattern.rule, finding));
                 continue;
             }
             let Some(category) = reports else {
                 continue;
             };
-            let finding = self.finding(rule, category, folded, hits, &turn, (s, e), &mut amounts);
+            let finding = self.finding(rule, category, &message, (s, e), &mut amounts);
             if rule.requires.is_empty() {
                 outcome.findings.push(finding);
             } else {
@@ -626,12 +631,11 @@ impl Engine {
         &self,
         rule: &CompiledRule,
         category: Category,
-        folded: &Folded,
-        hits: &[Hit],
-        turn: &Turn<'_>,
+        message: &Message<'_>,
         (s, e): (u32, u32),
         amounts: &mut Option<Vec<Amount>>,
     ) -> Finding {
+        let Message { folded, hits, turn } = *message;
         let text = turn.text;
         let severity = rule
             .speaker_severity
@@ -768,6 +772,14 @@ impl Engine {
             state.raise(sig, id);
         }
     }
+}
+
+/// The message a finding is made from.
+#[derive(Clone, Copy)]
+struct Message<'a> {
+    folded: &'a Folded,
+    hits: &'a [Hit],
+    turn: &'a Turn<'a>,
 }
 
 /// What one message produced on its own, before its conversation is applied.

@@ -64,13 +64,17 @@ fn scan_example_log_finds_scams_and_exits_zero() {
         .iter()
         .map(|l| l.as_ref().unwrap().id.clone().unwrap())
         .collect();
-    for want in ["a4", "b2", "b4", "c1", "c3", "e1", "e4", "e7", "e8", "e9"] {
+    for want in [
+        "a4", "b2", "b4", "c1", "c3", "e1", "e4", "e7", "e8", "e9", "f3", "f4", "f5",
+    ] {
         assert!(
             ids.contains(&want.to_string()),
             "{want} not flagged; got {ids:?}"
         );
     }
-    for benign in ["a1", "a3", "c2", "d1", "d2", "e2", "e3", "e5", "e6", "e10"] {
+    for benign in [
+        "a1", "a3", "c2", "d1", "d2", "e2", "e3", "e5", "e6", "e10", "f1", "f2",
+    ] {
         assert!(!ids.contains(&benign.to_string()), "{benign} flagged");
     }
     let a4 = lines
@@ -81,7 +85,7 @@ fn scan_example_log_finds_scams_and_exits_zero() {
     assert_eq!(a4.findings[0].context, vec!["a3".to_string()]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("23 records read, 23 scanned, 0 in error"),
+        stderr.contains("28 records read, 28 scanned, 0 in error"),
         "{stderr}"
     );
 }
@@ -367,4 +371,98 @@ fn closed_output_pipe_ends_quietly() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert_eq!(out.status.code(), Some(0), "{stderr}");
+}
+
+#[test]
+fn report_writes_one_self_contained_page_with_every_finding_highlighted() {
+    let dir = std::env::temp_dir().join(format!("scamscan-report-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let html_path = dir.join("report.html");
+    let out = bin()
+        .args(["report", "-q", "-o"])
+        .arg(&html_path)
+        .arg(example_log())
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let html = std::fs::read_to_string(&html_path).unwrap();
+    // Every finding that `scan` reports is highlighted in the page: its evidence lies inside
+    // one highlighted stretch (adjacent marks of overlapping findings joined).
+    let highlighted = marked_stretches(&html);
+    let scan = bin().arg("scan").arg(example_log()).output().unwrap();
+    let lines = parse_lines(&scan.stdout);
+    let mut findings = 0;
+    for line in lines.iter().flatten() {
+        for f in &line.findings {
+            findings += 1;
+            let evidence = f.matched.replace('&', "&amp;").replace('<', "&lt;");
+            assert!(
+                highlighted.iter().any(|h| h.contains(&evidence)),
+                "{:?} not highlighted in {highlighted:?}",
+                f.matched
+            );
+            assert!(html.contains(f.rule.as_str()), "{} not in the page", f.rule);
+        }
+    }
+    assert!(findings >= 10);
+    // Nothing is fetched from anywhere: no scripts, links, images or remote URLs.
+    for external in [
+        "http://", "https://", "<script", "<link", "src=", "url(", "@import",
+    ] {
+        let outside_text = html.matches(external).count();
+        // The one phishing URL in the chat itself is text, escaped inside a message.
+        let in_chat = if external == "http://" { 2 } else { 0 };
+        assert!(
+            outside_text <= in_chat,
+            "{external} appears {outside_text} times"
+        );
+    }
+    // Context links land on messages that exist.
+    for anchor in html.match_indices("href=\"#").map(|(i, _)| {
+        let rest = &html[i + 7..];
+        rest[..rest.find('"').unwrap()].to_string()
+    }) {
+        assert!(
+            html.contains(&format!("id=\"{anchor}\"")),
+            "dangling link #{anchor}"
+        );
+    }
+    // The amount and the repeated change requests are shown.
+    assert!(html.contains("3000 yuan"));
+    assert!(html.contains("order_tampering/repeated-change-request"));
+
+    let md_path = dir.join("report.md");
+    let out = bin()
+        .args(["report", "-q", "-o"])
+        .arg(&md_path)
+        .arg(example_log())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let md = std::fs::read_to_string(&md_path).unwrap();
+    assert!(md.starts_with("# Evidence report"));
+    assert!(md.contains("**先转3000定金**"), "{md}");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// The text inside `<mark>` elements, adjacent ones joined.
+fn marked_stretches(html: &str) -> Vec<String> {
+    let mut joined = html.to_string();
+    while let Some(i) = joined.find("</mark><mark title=\"") {
+        let close = joined[i + 7..].find('>').unwrap() + i + 7;
+        joined.replace_range(i..=close, "");
+    }
+    joined
+        .split("<mark title=\"")
+        .skip(1)
+        .map(|part| {
+            let body = &part[part.find('>').unwrap() + 1..];
+            body[..body.find("</mark>").unwrap()].to_string()
+        })
+        .collect()
 }
