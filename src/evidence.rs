@@ -393,7 +393,7 @@ fn html_summary(out: &mut String, evidence: &Evidence) {
         total[2],
         total[3]
     );
-    out.push_str("<p class=\"meta\">A message with findings of two categories counts in both rows; the last row counts each message and conversation once (its severity columns count findings).</p>\n");
+    out.push_str("<p class=\"meta\">A message with findings of two categories counts in both rows; the last row counts each message and conversation once, and its severity columns add up the rows above.</p>\n");
 }
 
 fn html_errors(out: &mut String, evidence: &Evidence) {
