@@ -110,7 +110,18 @@ fn main() {
         let mut chat = d.conversation();
         for turn in v["turns"].as_array().into_iter().flatten() {
             let text = turn["text_desegmented"].as_str().unwrap_or("");
-            let r = chat.push(scamscan::Turn::new(text));
+            // The corpus infers who speaks: the customer is the buyer, the other side the
+            // shop's customer service.
+            let speaker = match turn["speaker_inferred"].as_str() {
+                Some("customer") => Some(scamscan::Speaker::Buyer),
+                Some("agent") => Some(scamscan::Speaker::Agent),
+                _ => None,
+            };
+            let r = chat.push(scamscan::Turn {
+                id: None,
+                speaker,
+                text,
+            });
             t.add(text, &r, show);
             benign_total.add(text, &r, 0);
         }

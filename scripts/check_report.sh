@@ -6,7 +6,7 @@
 # to docs/report.png.
 #
 #   apt-get install chromium fonts-noto-cjk   # Debian packages; the font only for the screenshot
-#   scripts/check_report.sh       # uses target/release/scamscan (builds it if missing)
+#   scripts/check_report.sh       # builds target/release/scamscan (or set SCAMSCAN=path)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,8 +15,10 @@ if [[ -z "$CHROMIUM" ]]; then
     echo "check_report: chromium not found (apt-get install chromium)" >&2
     exit 2
 fi
+if [[ -z "${SCAMSCAN:-}" ]]; then
+    cargo build --release --quiet
+fi
 BIN=${SCAMSCAN:-target/release/scamscan}
-[[ -x "$BIN" ]] || cargo build --release --quiet
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
