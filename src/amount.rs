@@ -49,12 +49,13 @@ const OTHER_UNITS: [&str; 65] = [
     "公里", "平米", "毫安",
 ];
 /// Words right before a bare number that make it a payment (转5000, 定金500, 运费20).
-const CUES_BEFORE: [&str; 24] = [
+const CUES_BEFORE: [&str; 33] = [
     "转", "轉", "付", "打", "交", "补", "補", "退", "返", "赔", "賠", "汇", "匯", "押", "充", "给",
-    "價", "价", "价格", "报价", "费", "金", "款", "钱",
+    "價", "价", "价格", "报价", "费", "金", "款", "钱", "卖", "賣", "差", "减", "減", "共", "合计",
+    "红包", "发",
 ];
 /// Words right after a bare number that make it a payment (5000定金).
-const CUES_AFTER: [&str; 9] = [
+const CUES_AFTER: [&str; 15] = [
     "定金",
     "订金",
     "訂金",
@@ -64,6 +65,12 @@ const CUES_AFTER: [&str; 9] = [
     "手续费",
     "运费",
     "的定金",
+    "包邮",
+    "包郵",
+    "出",
+    "一个",
+    "一件",
+    "每个",
 ];
 
 /// Every money amount in `text`, in order.
@@ -365,11 +372,36 @@ fn classify(text: &str, chars: &[(usize, char)], i: usize, number: &Number) -> O
     let rest = text[after_at..].trim_start_matches([' ', '　']);
     let rest_at = text.len() - rest.len();
     if let Some(unit) = starts_with_any(rest, &MONEY_UNITS) {
-        return Some(Amount {
-            start,
-            end: rest_at + unit.len(),
-            yuan: number.value,
-        });
+        let mut end = rest_at + unit.len();
+        let mut yuan = number.value;
+        // 两块五, 3块5: one digit after 块 or 元 is tenths of a yuan.
+        if matches!(unit, "块" | "塊" | "元") {
+            let mut tail = text[end..].chars();
+            let tenth = tail.next().and_then(|c| {
+                digit_value(c)
+                    .map(u64::from)
+                    .or_else(|| chinese_digit(c))
+                    .map(|d| (c, d))
+            });
+            // ...unless more of a number follows (两块五十 is not 2.5; 五一个 is 五 then 一个).
+            let next = tail.next();
+            let after_next = tail.next();
+            let numeral = |c: char| chinese_digit(c).is_some() || chinese_unit(c).is_some();
+            let stands_alone = next.is_none_or(|n| {
+                digit_value(n).is_none()
+                    && chinese_unit(n).is_none()
+                    && (chinese_digit(n).is_none() || !after_next.is_some_and(numeral))
+            });
+            // 5块一个, 3块一斤: a digit that starts a count is no tenth.
+            let counted = tenth.is_some_and(|(c, _)| {
+                starts_with_any(&text[end + c.len_utf8()..], &OTHER_UNITS).is_some()
+            });
+            if let (Some((c, d)), true, false) = (tenth, stands_alone, counted) {
+                yuan += d as f64 / 10.0;
+                end += c.len_utf8();
+            }
+        }
+        return Some(Amount { start, end, yuan });
     }
     let other_unit = starts_with_any(rest, &OTHER_UNITS).is_some()
         || rest.chars().next().is_some_and(|c| c.is_ascii_alphabetic());
@@ -384,8 +416,9 @@ fn classify(text: &str, chars: &[(usize, char)], i: usize, number: &Number) -> O
         });
     }
     let bare_ok = number.digits <= MAX_BARE_DIGITS;
-    // 转你500, 退我30, 多转了500: a pronoun or 了 may stand between the verb and the number.
-    let before_verb = before.trim_end_matches(['你', '我', '他', '她', '您', '了']);
+    // 转你500, 退我30, 多转了500, 付个八百: a pronoun, 了 or 个 may stand between the verb
+    // and the number.
+    let before_verb = before.trim_end_matches(['你', '我', '他', '她', '您', '了', '个']);
     let cue_before =
         ends_with_any(before, &CUES_BEFORE) || ends_with_any(before_verb, &CUES_BEFORE);
     if bare_ok && (cue_before || starts_with_any(rest, &CUES_AFTER).is_some()) {
@@ -442,6 +475,11 @@ mod tests {
             ("退你30", &[30.0]),
             ("退30", &[30.0]),
             ("多转了500", &[500.0]),
+            ("两块五", &[2.5]),
+            ("3块5一斤", &[3.5]),
+            ("5块一个", &[5.0]),
+            ("付个八百", &[800.0]),
+            ("4800出", &[4800.0]),
             ("兩萬塊", &[20000.0]),
             ("5w块", &[50000.0]),
             ("一个亿", &[]),

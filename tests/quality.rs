@@ -112,3 +112,29 @@ fn held_out_recall_and_false_positive_rate() {
         "held-out false-positive rate {fpr:.3} ({fps}/{benign})"
     );
 }
+
+/// Held-out conversations for repeated change requests (`tests/data/holdout-seller-guide-*`,
+/// written by a helper who never saw the lexicons). Measured before any change they prompted:
+/// order_tampering recall tune 7/14, sealed 9/15; after general rules written from the tune
+/// half's misses: tune 13/14, sealed 11/15. A regression guard at that level.
+#[test]
+fn held_out_repeated_changes() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data");
+    let (mut caught, mut scams, mut fps, mut benign) = (0, 0, 0, 0);
+    for half in [
+        "holdout-seller-guide-tune.jsonl",
+        "holdout-seller-guide-sealed.jsonl",
+    ] {
+        let ev = scamscan::eval::evaluate_file(detector(), &root.join(half)).unwrap();
+        assert!(ev.errors.is_empty(), "{half}: {:?}", ev.errors);
+        caught += ev.overall.caught;
+        scams += ev.overall.scams;
+        fps += ev.overall.false_positives;
+        benign += ev.overall.benign;
+    }
+    let recall = caught as f64 / scams as f64;
+    let fpr = fps as f64 / benign as f64;
+    eprintln!("repeated changes held out: recall {recall:.3} ({caught}/{scams}), FPR {fpr:.3} ({fps}/{benign})");
+    assert!(recall >= 0.80, "recall {recall:.3} ({caught}/{scams})");
+    assert!(fpr <= 0.02, "false-positive rate {fpr:.3} ({fps}/{benign})");
+}

@@ -142,3 +142,49 @@ fn the_threshold_is_configurable() {
     assert_eq!(off.scan(text).findings[0].severity, base);
     assert_eq!(low.scan(text).findings[0].severity, base.raised());
 }
+
+/// Held-out amounts (`tests/data/holdout-amounts.jsonl`, written by a helper who never saw
+/// the amount reader): the share of lines whose money is read exactly, and that no line
+/// without money yields an amount.
+#[test]
+fn held_out_amounts() {
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/holdout-amounts.jsonl");
+    let text = std::fs::read_to_string(path).unwrap();
+    let (mut money_lines, mut exact, mut other_lines, mut invented) = (0, 0, 0, 0);
+    let mut wrong = Vec::new();
+    for line in text.lines().filter(|l| !l.trim().is_empty()) {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        let text = v["text"].as_str().unwrap();
+        let want: Vec<f64> = v["amounts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a.as_f64().unwrap())
+            .collect();
+        let got: Vec<f64> = scamscan::amount::find_amounts(text)
+            .iter()
+            .map(|a| a.yuan)
+            .collect();
+        if want.is_empty() {
+            other_lines += 1;
+            invented += usize::from(!got.is_empty());
+        } else {
+            money_lines += 1;
+            exact += usize::from(got == want);
+        }
+        if got != want {
+            wrong.push(format!("{text}: want {want:?} got {got:?}"));
+        }
+    }
+    let read = exact as f64 / money_lines as f64;
+    eprintln!(
+        "held-out amounts: {exact}/{money_lines} money lines read exactly ({read:.3}); \
+         {invented}/{other_lines} lines without money yield an amount\n  {}",
+        wrong.join("\n  ")
+    );
+    // Regression guards at the level measured (0.820 and 0 before any change prompted by
+    // this file; see the closing note of the seller's-guide issue).
+    assert_eq!(invented, 0, "a number that is not money was read as money");
+    assert!(read >= 0.82, "money read exactly on {read:.3} of the lines");
+}
