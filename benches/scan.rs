@@ -160,6 +160,74 @@ fn bench_normalize(c: &mut Criterion) {
     g.finish();
 }
 
+/// Real text (the first 20,000 reviews of `../shared/corpora`, plus every Taobao
+/// customer-service turn): the cost of normalization before and after. "Before" matches the
+/// raw text (what a word filter does, blind to every evasion); "after" folds first and
+/// matches the folded text; the full scan adds the rule stage. Skipped without ../shared.
+fn bench_normalize_real(c: &mut Criterion) {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpora");
+    let Ok(reviews) = std::fs::read(root.join("sophonplus_reviews/online_shopping_10_cats.jsonl"))
+    else {
+        eprintln!("../shared/corpora is not there; skipping normalize_real");
+        return;
+    };
+    let mut texts: Vec<String> = texts(&reviews).into_iter().take(20_000).collect();
+    if let Ok(ecd) = std::fs::read(root.join("ecd_taobao_sample/sessions.jsonl")) {
+        for line in ecd.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
+            let v: serde_json::Value = serde_json::from_slice(line).unwrap();
+            for turn in v["turns"].as_array().into_iter().flatten() {
+                texts.push(turn["text_desegmented"].as_str().unwrap_or("").to_string());
+            }
+        }
+    }
+    let bytes: usize = texts.iter().map(String::len).sum();
+    let d = DetectorBuilder::new()
+        .preload_segmenter(true)
+        .build()
+        .unwrap();
+    let ac = AhoCorasick::builder()
+        .match_kind(MatchKind::Standard)
+        .kind(Some(AhoCorasickKind::DFA))
+        .build(d.terms())
+        .unwrap();
+    let mut g = c.benchmark_group("normalize_real");
+    g.throughput(Throughput::Bytes(bytes as u64));
+    g.sample_size(10);
+    g.bench_function("before-match-raw-text", |b| {
+        b.iter(|| {
+            let mut n = 0usize;
+            for t in &texts {
+                n += ac.find_overlapping_iter(t.as_str()).count();
+            }
+            black_box(n)
+        })
+    });
+    g.bench_function("after-fold-then-match", |b| {
+        b.iter(|| {
+            let mut n = 0usize;
+            for t in &texts {
+                n += ac.find_overlapping_iter(scamscan::fold(t).as_str()).count();
+            }
+            black_box(n)
+        })
+    });
+    g.bench_function("fold-alone", |b| {
+        b.iter(|| {
+            for t in &texts {
+                black_box(scamscan::fold(t));
+            }
+        })
+    });
+    g.bench_function("full-scan", |b| {
+        b.iter(|| {
+            for t in &texts {
+                black_box(d.scan(t));
+            }
+        })
+    });
+    g.finish();
+}
+
 fn bench_pipeline(c: &mut Criterion) {
     let jsonl = corpus(50_000);
     let d = DetectorBuilder::new()
@@ -274,6 +342,7 @@ criterion_group!(
     bench_build,
     bench_message,
     bench_normalize,
+    bench_normalize_real,
     bench_pipeline,
     bench_lexicon_size
 );

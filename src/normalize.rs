@@ -163,9 +163,24 @@ pub(crate) fn fold_into(text: &str, out: &mut Folded) {
         prev_word: None,
     };
     if text.chars().all(is_own_cluster) {
-        // Fast path: no character can join its neighbour into one grapheme cluster.
+        // Fast path: no character can join its neighbour into one grapheme cluster, and a
+        // plain character (one that folds to itself and separates nothing) with nothing
+        // held back before it becomes a unit directly.
         for (start, c) in text.char_indices() {
-            folder.cluster(start, &text[start..start + c.len_utf8()]);
+            if fast_plain() && folder.pending.is_empty() && !folder.dropped_invisible && is_plain(c)
+            {
+                let s = start as u32;
+                folder.units.push(Unit {
+                    ch: c,
+                    orig_start: s,
+                    orig_end: s + c.len_utf8() as u32,
+                    fold: Fold::default(),
+                    space_before: false,
+                });
+                folder.prev_word = Some(c);
+            } else {
+                folder.cluster(start, &text[start..start + c.len_utf8()]);
+            }
         }
     } else {
         for (start, grapheme) in text.grapheme_indices(true) {
@@ -313,6 +328,34 @@ impl Folder<'_> {
             }
         }
     }
+}
+
+/// Whether [`fold_into`] takes plain characters directly: always, but for one test that
+/// checks both ways give the same result.
+#[cfg(not(test))]
+#[inline(always)]
+fn fast_plain() -> bool {
+    true
+}
+
+#[cfg(test)]
+thread_local! {
+    static FAST_PLAIN: std::cell::Cell<bool> = const { std::cell::Cell::new(true) };
+}
+
+#[cfg(test)]
+fn fast_plain() -> bool {
+    FAST_PLAIN.with(|f| f.get())
+}
+
+/// A character that `fold_char` keeps as it is and that is neither a separator, a symbol
+/// nor invisible: lower-case ASCII and ASCII punctuation that separates nothing, Han
+/// characters with no simplified form, clause punctuation.
+fn is_plain(c: char) -> bool {
+    if c.is_ascii() {
+        return !c.is_ascii_uppercase() && !is_separator(c) && c != '\r';
+    }
+    (is_plain_han(c) && to_simplified(c).is_none()) || (is_clause_break(c) && !is_separator(c))
 }
 
 /// A character that never joins a neighbour into one grapheme cluster: ASCII (but CR),
@@ -723,6 +766,54 @@ fn is_word(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The plain-character shortcut changes nothing: every string folds the same with and
+    /// without it (text, origins, foldings), over a seeded stream of chat-like strings.
+    #[test]
+    fn plain_fast_path_equals_the_general_path() {
+        let alphabet: Vec<char> = "加微信vxVX 1２三四五六七八九〇壹-.*~:，。！？、軟體臺灣转账定金加加微微信信一三八\t\n\r❤️😀\u{200b}\u{301}ｗ①🅥"
+            .chars()
+            .collect();
+        let mut seed: u64 = 7;
+        let mut next = || {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) as usize
+        };
+        let fold_both = |text: &str| {
+            let run = |fast: bool| {
+                FAST_PLAIN.with(|f| f.set(fast));
+                let mut f = Folded::default();
+                fold_into(text, &mut f);
+                let units: Vec<(char, u32, u32, u16, bool)> = f
+                    .units
+                    .iter()
+                    .map(|u| (u.ch, u.orig_start, u.orig_end, u.fold.0, u.space_before))
+                    .collect();
+                (f.text, units)
+            };
+            let general = run(false);
+            let fast = run(true);
+            assert_eq!(fast, general, "{text:?}");
+        };
+        for _ in 0..20_000 {
+            let len = next() % 16;
+            let text: String = (0..len)
+                .map(|_| alphabet[next() % alphabet.len()])
+                .collect();
+            fold_both(&text);
+        }
+        for text in [
+            "亲 在吗 加 微-信",
+            "加加微微信信",
+            "一三八一二三四五六七八",
+            "ab c d",
+            "轉賬 给我",
+        ] {
+            fold_both(text);
+        }
+    }
 
     fn span_of(text: &str, needle: &str) -> Option<String> {
         let mut f = Folded::default();
