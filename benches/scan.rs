@@ -79,7 +79,7 @@ fn pipeline(detector: &Detector, pool: &rayon::ThreadPool, jsonl: &[u8]) -> usiz
         &mut |o| -> Result<(), std::io::Error> {
             if let Outcome::Scanned { record, report } = o {
                 if !report.findings.is_empty() {
-                    let line = OutputLine::scanned(record, report);
+                    let line = OutputLine::scanned(&record, report);
                     serde_json::to_writer(&mut out, &line)?;
                     out.push(b'\n');
                 }

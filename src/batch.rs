@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 
 use crate::conversation::ConversationState;
-use crate::io::{FieldMap, RawRecord, Record, RecordError, RecordReader};
+use crate::io::{BlockItem, BlockRead, FieldMap, RecordError, RecordReader, RecordRef};
 use crate::{Detector, Error, Report};
 
 /// How a batch scan runs.
@@ -44,13 +44,15 @@ impl Default for ScanOptions {
     }
 }
 
-/// One input record's outcome, handed to the sink in input order.
+/// One input record's outcome, handed to the sink in input order. The record borrows from
+/// the block of input it was read in (no copy per message); a sink that keeps it calls
+/// [`RecordRef::into_owned`].
 #[derive(Debug)]
-pub enum Outcome {
+pub enum Outcome<'a> {
     /// A message that was scanned.
     Scanned {
         /// The record as read.
-        record: Record,
+        record: RecordRef<'a>,
         /// What the detector found.
         report: Report,
     },
@@ -165,46 +167,37 @@ pub fn scan_stream<E>(
     reader: RecordReader,
     options: &ScanOptions,
     conversations: &mut ConversationMap,
-    sink: &mut dyn FnMut(Outcome) -> Result<(), E>,
+    sink: &mut dyn FnMut(Outcome<'_>) -> Result<(), E>,
     progress: &mut dyn FnMut(&Summary),
 ) -> Result<Result<Summary, E>, Error> {
     let started = Instant::now();
     let chunk_records = options.chunk_records.max(1);
-    let (tx, rx) = mpsc::sync_channel::<std::io::Result<Vec<RawRecord>>>(2);
+    let (tx, rx) = mpsc::sync_channel::<std::io::Result<crate::io::read::Block>>(2);
     let mut summary = Summary::default();
     let result = std::thread::scope(|scope| {
         let mut reader = reader;
         scope.spawn(move || loop {
-            let mut chunk = Vec::with_capacity(chunk_records);
-            let mut failed = None;
-            while chunk.len() < chunk_records {
-                match reader.next_raw() {
-                    Ok(Some(raw)) => chunk.push(raw),
-                    Ok(None) => break,
-                    Err(e) => {
-                        failed = Some(e);
-                        break;
-                    }
-                }
-            }
-            let last = chunk.len() < chunk_records || failed.is_some();
-            if !chunk.is_empty() && tx.send(Ok(chunk)).is_err() {
+            let BlockRead { block, error, done } = reader.next_block(chunk_records);
+            if !block.items.is_empty() && tx.send(Ok(block)).is_err() {
                 return;
             }
-            if let Some(e) = failed {
+            if let Some(e) = error {
                 let _ = tx.send(Err(e));
                 return;
             }
-            if last {
+            if done {
                 return;
             }
         });
-        for chunk in rx {
-            let chunk = chunk.map_err(|e| Error::input(format!("read error: {e}")))?;
-            summary.bytes += chunk.iter().map(|r| r.len() as u64).sum::<u64>();
+        for block in rx {
+            let block = block.map_err(|e| Error::input(format!("read error: {e}")))?;
+            summary.bytes += block.items.iter().map(|r| r.len() as u64).sum::<u64>();
+            let crate::io::read::Block { buf, items } = block;
             let outcomes = match pool {
-                Some(pool) => pool.install(|| scan_chunk(detector, chunk, options, conversations)),
-                None => scan_chunk(detector, chunk, options, conversations),
+                Some(pool) => {
+                    pool.install(|| scan_chunk(detector, &buf, items, options, conversations))
+                }
+                None => scan_chunk(detector, &buf, items, options, conversations),
             };
             for outcome in outcomes {
                 summary.read += 1;
@@ -232,24 +225,25 @@ pub fn scan_stream<E>(
     result
 }
 
-/// Scans one chunk. Records are parsed and scanned in parallel, each on its own; then, in
+/// Scans one block. Records are parsed and scanned in parallel, each on its own; then, in
 /// input order, the few whose outcome depends on their conversation (they raised a signal or
 /// matched a rule that requires one) have their conversation applied. The result equals
 /// scanning the records one by one in order.
-fn scan_chunk(
+fn scan_chunk<'a>(
     detector: &Detector,
-    chunk: Vec<RawRecord>,
+    buf: &'a [u8],
+    items: Vec<BlockItem>,
     options: &ScanOptions,
     conversations: &mut ConversationMap,
-) -> Vec<Outcome> {
+) -> Vec<Outcome<'a>> {
     enum Staged {
         Done(Report),
         Pending(crate::rules::Outcome),
     }
-    let staged: Vec<Result<(Record, Staged), RecordError>> = chunk
+    let staged: Vec<Result<(RecordRef<'a>, Staged), RecordError>> = items
         .into_par_iter()
-        .map(|raw| {
-            let record = raw.parse(&options.fields)?;
+        .map(|item| {
+            let record = item.parse(buf, &options.fields)?;
             let outcome = detector.scan_alone(record.turn());
             let staged = if record.conversation.is_some() && outcome.depends_on_conversation() {
                 Staged::Pending(outcome)

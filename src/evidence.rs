@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt::Write as _;
 
 use crate::amount::format_yuan;
-use crate::io::{Record, RecordError};
+use crate::io::{Record, RecordError, RecordRef};
 use crate::report::{Category, Report, Severity};
 
 /// Record errors listed by line in the report; past this only the count is given.
@@ -27,10 +27,10 @@ enum ConversationKey {
     Single(Place),
 }
 
-fn key_of(file: usize, record: &Record) -> ConversationKey {
-    match &record.conversation {
-        Some(id) => ConversationKey::Named(file, id.clone()),
-        None => ConversationKey::Single((file, record.line)),
+fn key_of(file: usize, line: u64, conversation: Option<&str>) -> ConversationKey {
+    match conversation {
+        Some(id) => ConversationKey::Named(file, id.to_string()),
+        None => ConversationKey::Single((file, line)),
     }
 }
 
@@ -138,9 +138,9 @@ impl EvidenceCollector {
     }
 
     /// First pass: a scanned record of file `file`.
-    pub fn scanned(&mut self, file: usize, record: &Record, report: Report) {
+    pub fn scanned(&mut self, file: usize, record: &RecordRef<'_>, report: Report) {
         self.evidence.messages += 1;
-        let key = key_of(file, record);
+        let key = key_of(file, record.line, record.conversation.as_deref());
         match &key {
             ConversationKey::Named(..) => {
                 if !self.seen.contains(&key) {
@@ -159,7 +159,7 @@ impl EvidenceCollector {
         if index == next {
             self.evidence.flagged.push(EvidenceConversation {
                 file: self.evidence.files.get(file).cloned().unwrap_or_default(),
-                id: record.conversation.clone(),
+                id: record.conversation.as_deref().map(str::to_string),
                 messages: Vec::new(),
             });
         }
@@ -202,7 +202,8 @@ impl EvidenceCollector {
 
     /// Second pass: a record of file `file`, read again. Kept if its conversation is flagged.
     pub fn reread(&mut self, file: usize, record: Record) {
-        let Some(&index) = self.flagged.get(&key_of(file, &record)) else {
+        let key = key_of(file, record.line, record.conversation.as_deref());
+        let Some(&index) = self.flagged.get(&key) else {
             return;
         };
         let report = self
@@ -772,7 +773,7 @@ mod tests {
             } else {
                 Report::default()
             };
-            collector.scanned(0, r, report);
+            collector.scanned(0, &RecordRef::from(r.clone()), report);
         }
         for r in logs {
             collector.reread(0, r);
@@ -832,7 +833,7 @@ mod tests {
             } else {
                 Report::default()
             };
-            collector.scanned(0, r, report);
+            collector.scanned(0, &RecordRef::from(r.clone()), report);
         }
         for r in logs {
             collector.reread(0, r);

@@ -466,7 +466,7 @@ fn scan(args: ScanArgs) -> Result<ExitCode> {
                     if args.all || !report.findings.is_empty() {
                         let line = OutputLine {
                             file: file_label.clone(),
-                            ..OutputLine::scanned(record, report)
+                            ..OutputLine::scanned(&record, report)
                         };
                         serde_json::to_writer(&mut out, &line)?;
                         out.write_all(b"\n")?;

@@ -29,7 +29,10 @@ fn interleaved_log_keeps_conversations_apart() {
         &ScanOptions::default(),
         &mut convs,
         &mut |o| -> Result<(), ()> {
-            outcomes.push(o);
+            outcomes.push(match o {
+                Outcome::Scanned { record, report } => (record.id.unwrap().into_owned(), report),
+                Outcome::Failed(e) => panic!("{e:?}"),
+            });
             Ok(())
         },
         &mut |_| {},
@@ -37,13 +40,7 @@ fn interleaved_log_keeps_conversations_apart() {
     .unwrap()
     .unwrap();
     assert_eq!(summary.read, 3);
-    let reports: Vec<_> = outcomes
-        .into_iter()
-        .map(|o| match o {
-            Outcome::Scanned { record, report } => (record.id.unwrap(), report),
-            Outcome::Failed(e) => panic!("{e:?}"),
-        })
-        .collect();
+    let reports = outcomes;
     assert!(
         reports[1].1.findings.is_empty(),
         "B flagged: {:?}",

@@ -14,7 +14,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::io::Record;
+use crate::io::RecordRef;
 use crate::report::{Finding, Report, Severity};
 
 /// One scanned message, as written.
@@ -40,12 +40,12 @@ pub struct OutputLine {
 
 impl OutputLine {
     /// The line written for a scanned record (`file` is left for the caller to set).
-    pub fn scanned(record: Record, report: Report) -> OutputLine {
+    pub fn scanned(record: &RecordRef<'_>, report: Report) -> OutputLine {
         OutputLine {
             file: None,
-            id: record.id,
+            id: record.id.as_deref().map(str::to_string),
             line: record.line,
-            conversation: record.conversation,
+            conversation: record.conversation.as_deref().map(str::to_string),
             severity: report.severity,
             findings: report.findings,
         }
