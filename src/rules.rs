@@ -105,6 +105,8 @@ pub(crate) struct Scratch {
     /// Per pattern, a bit per item seen in the current message (all zero between messages).
     masks: Vec<u32>,
     touched: Vec<u32>,
+    /// Anchored patterns with every item present, sorted.
+    full: Vec<u32>,
 }
 
 /// The default large-amount threshold in yuan (the seller's guide: take care with large deals).
@@ -119,6 +121,22 @@ fn anchor(masks: &mut [u32], touched: &mut Vec<u32>, pattern: u32) {
         touched.push(pattern);
     }
     *m |= ANCHORED;
+}
+
+/// Calls `f` on the uses (sorted by pattern) that belong to one of `patterns` (sorted), or
+/// on more of them: a short list is walked whole (callers filter by mask), a long one (a
+/// single character used by many patterns) is searched for each pattern.
+fn for_uses_in<'a>(uses: &'a [Use], patterns: &[u32], mut f: impl FnMut(&'a Use)) {
+    if uses.len() <= 4 * patterns.len() + 8 {
+        uses.iter().for_each(f);
+        return;
+    }
+    for &p in patterns {
+        let from = uses.partition_point(|u| u.pattern < p);
+        for u in uses[from..].iter().take_while(|u| u.pattern == p) {
+            f(u);
+        }
+    }
 }
 
 /// Records an item of an anchored pattern as present.
@@ -418,6 +436,7 @@ impl Engine {
             vetoed,
             masks,
             touched,
+            full,
         } = scratch;
         fold_into(turn.text, folded);
         hits.clear();
@@ -450,7 +469,7 @@ impl Engine {
         if touched.is_empty() {
             return Outcome::default();
         }
-        folded.build_maps();
+        touched.sort_unstable();
         // Second pass: which items of the anchored patterns are present. Only patterns with
         // every item present get candidates, which keeps the sort below small.
         let mut warning = false;
@@ -462,9 +481,9 @@ impl Engine {
             if cue & !CUE_WARNING != 0 {
                 cue_spans.push((cue, h.start, h.end));
             }
-            for u in &self.term_uses[h.term as usize] {
-                mark(masks, u);
-            }
+            for_uses_in(&self.term_uses[h.term as usize], touched, |u| {
+                mark(masks, u)
+            });
         }
         for t in tokens.iter() {
             for (kind, u) in &self.token_uses {
@@ -473,26 +492,52 @@ impl Engine {
                 }
             }
         }
+        full.clear();
         for &p in touched.iter() {
-            let full = ANCHORED | ((1u32 << self.patterns[p as usize].items) - 1);
-            if masks[p as usize] != full {
+            let all_items = ANCHORED | ((1u32 << self.patterns[p as usize].items) - 1);
+            if masks[p as usize] == all_items {
+                full.push(p);
+            } else {
                 masks[p as usize] = 0;
             }
         }
+        // An `unless` pattern matters only to a rule that could fire: one with a positive
+        // pattern complete too. (Vetoes like 吗 or 物流 are complete in most messages.)
+        let fires = |rule: u32, full: &[u32]| {
+            full.iter().any(|&q| {
+                let pattern = &self.patterns[q as usize];
+                pattern.rule == rule && !pattern.unless
+            })
+        };
+        let mut k = 0;
+        while k < full.len() {
+            let pattern = &self.patterns[full[k] as usize];
+            if pattern.unless && !fires(pattern.rule, full) {
+                masks[full[k] as usize] = 0;
+                full.remove(k);
+            } else {
+                k += 1;
+            }
+        }
+        if full.is_empty() {
+            // No pattern has all its items: nothing can match (the usual case), and the map
+            // back to the original text is never needed.
+            return Outcome::default();
+        }
+        folded.build_maps();
         let complete = |u: &Use| masks[u.pattern as usize] != 0;
         for h in hits.iter() {
-            for u in self.term_uses[h.term as usize]
-                .iter()
-                .filter(|u| complete(u))
-            {
-                cands.push(Cand {
-                    pattern: u.pattern,
-                    item: u.item,
-                    start: h.start,
-                    end: h.end,
-                    boundary: u.boundary,
-                });
-            }
+            for_uses_in(&self.term_uses[h.term as usize], full, |u| {
+                if complete(u) {
+                    cands.push(Cand {
+                        pattern: u.pattern,
+                        item: u.item,
+                        start: h.start,
+                        end: h.end,
+                        boundary: u.boundary,
+                    });
+                }
+            });
         }
         for t in tokens.iter() {
             for (kind, u) in &self.token_uses {

@@ -933,7 +933,9 @@ mod tests {
         ];
         let mut seed: u64 = 11;
         let mut next = || {
-            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             (seed >> 33) as usize
         };
         let fields = FieldMap::default();
@@ -948,7 +950,12 @@ mod tests {
             }
             for format in [InputFormat::Jsonl, InputFormat::Text] {
                 let open = || {
-                    RecordReader::new(Box::new(std::io::Cursor::new(input.clone())), format, &fields, 60)
+                    RecordReader::new(
+                        Box::new(std::io::Cursor::new(input.clone())),
+                        format,
+                        &fields,
+                        60,
+                    )
                 };
                 let mut one_by_one = Vec::new();
                 let mut r = open();
