@@ -156,17 +156,18 @@ pub(crate) fn fold_into(text: &str, out: &mut Folded) {
     out.pending.clear();
     let mut units = std::mem::take(&mut out.units);
     let mut pending = std::mem::take(&mut out.pending);
-    let mut folder = Folder {
-        units: &mut units,
-        pending: &mut pending,
-        dropped_invisible: false,
-        prev_word: None,
-    };
-    if text.chars().all(is_own_cluster) {
-        // Fast path: no character can join its neighbour into one grapheme cluster, and a
-        // plain character (one that folds to itself and separates nothing) with nothing
-        // held back before it becomes a unit directly.
+    // Fast path: no character can join its neighbour into one grapheme cluster, and a
+    // plain character (one that folds to itself and separates nothing) with nothing held
+    // back before it becomes a unit directly. At the first character that may join a
+    // cluster, start over cluster by cluster.
+    let mut simple = true;
+    {
+        let mut folder = Folder::new(&mut units, &mut pending);
         for (start, c) in text.char_indices() {
+            if !is_own_cluster(c) {
+                simple = false;
+                break;
+            }
             if fast_plain() && folder.pending.is_empty() && !folder.dropped_invisible && is_plain(c)
             {
                 let s = start as u32;
@@ -182,7 +183,11 @@ pub(crate) fn fold_into(text: &str, out: &mut Folded) {
                 folder.cluster(start, &text[start..start + c.len_utf8()]);
             }
         }
-    } else {
+    }
+    if !simple {
+        units.clear();
+        pending.clear();
+        let mut folder = Folder::new(&mut units, &mut pending);
         for (start, grapheme) in text.grapheme_indices(true) {
             folder.cluster(start, grapheme);
         }
@@ -255,7 +260,16 @@ struct Folder<'a> {
     prev_word: Option<char>,
 }
 
-impl Folder<'_> {
+impl<'a> Folder<'a> {
+    fn new(units: &'a mut Vec<Unit>, pending: &'a mut Vec<Unit>) -> Folder<'a> {
+        Folder {
+            units,
+            pending,
+            dropped_invisible: false,
+            prev_word: None,
+        }
+    }
+
     /// Folds one grapheme cluster starting at byte `start` of the original text.
     fn cluster(&mut self, start: usize, grapheme: &str) {
         let end = start + grapheme.len();

@@ -461,9 +461,11 @@ impl Engine {
                 anchor(masks, touched, p);
             }
         }
-        for ((kind, u), is_anchor) in self.token_uses.iter().zip(&self.token_anchors) {
-            if *is_anchor && tokens.iter().any(|tk| tk.kind == *kind) {
-                anchor(masks, touched, u.pattern);
+        if !tokens.is_empty() {
+            for ((kind, u), is_anchor) in self.token_uses.iter().zip(&self.token_anchors) {
+                if *is_anchor && tokens.iter().any(|tk| tk.kind == *kind) {
+                    anchor(masks, touched, u.pattern);
+                }
             }
         }
         if touched.is_empty() {

@@ -875,7 +875,7 @@ fn read_line_limited(
         if available.is_empty() {
             return Ok((total, false));
         }
-        let (chunk, found) = match available.iter().position(|&b| b == b'\n') {
+        let (chunk, found) = match memchr::memchr(b'\n', available) {
             Some(i) => (&available[..i], true),
             None => (available, false),
         };
