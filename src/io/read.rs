@@ -240,15 +240,16 @@ pub fn parse_json_borrowed<'a>(
     line: u64,
     fields: &FieldMap,
 ) -> Result<RecordRef<'a>, String> {
-    let mut de = serde_json::Deserializer::from_slice(bytes);
+    // Validated once up front (fast), so the parser need not check every string again.
+    let Ok(json) = simdutf8::basic::from_utf8(bytes) else {
+        let valid = std::str::from_utf8(bytes).map_or_else(|e| e.valid_up_to(), |_| 0);
+        return Err(format!("invalid UTF-8 at byte {valid}"));
+    };
+    let mut de = serde_json::Deserializer::from_str(json);
     let picked = RecordSeed { fields }
         .deserialize(&mut de)
         .and_then(|r| de.end().map(|_| r))
         .map_err(|e| {
-            // serde_json validates strings; name invalid UTF-8 plainly wherever it is.
-            if let Err(u) = std::str::from_utf8(bytes) {
-                return format!("invalid UTF-8 at byte {}", u.valid_up_to());
-            }
             let msg = e.to_string();
             if e.is_data() {
                 msg
