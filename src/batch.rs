@@ -96,13 +96,15 @@ impl Summary {
 
 /// Conversation states with least-recently-used eviction.
 ///
-/// Each entry costs about 100 bytes plus its key and message id. When the map grows past its
+/// Each entry is packed into one allocation (about 60 bytes plus its key and message ids, see
+/// BENCHMARKS.md for measured memory). When the map grows past its
 /// capacity it forgets, in one sweep, every conversation but the most recently used 90%:
 /// eviction is least-recently-used in batches, which needs no ordering structure beside the
 /// map and keeps the per-message cost at a hash lookup.
 #[derive(Debug, Default)]
 pub struct ConversationMap {
-    map: HashMap<Box<str>, (ConversationState, u64)>,
+    /// Conversation id -> (packed state, last use).
+    map: HashMap<Box<str>, (Box<[u8]>, u64)>,
     clock: u64,
     capacity: usize,
     evicted: u64,
@@ -119,18 +121,20 @@ impl ConversationMap {
 
     /// Takes a conversation's state out (a new one if unknown or evicted).
     pub fn take(&mut self, key: &str) -> ConversationState {
-        self.map.remove(key).map(|(s, _)| s).unwrap_or_default()
+        self.map
+            .remove(key)
+            .map(|(s, _)| ConversationState::unpack(&s))
+            .unwrap_or_default()
     }
 
     /// Puts a state back as the most recently used, evicting past capacity. A state with no
     /// signal carries nothing and is not kept, so quiet conversations cost no memory.
-    pub fn put(&mut self, key: &str, mut state: ConversationState) {
+    pub fn put(&mut self, key: &str, state: ConversationState) {
         if !state.has_signals() {
             return;
         }
-        state.shrink();
         self.clock += 1;
-        self.map.insert(key.into(), (state, self.clock));
+        self.map.insert(key.into(), (state.pack(), self.clock));
         if self.map.len() > self.capacity {
             let keep = (self.capacity - self.capacity.div_ceil(10)) as u64;
             let oldest_kept = self.clock.saturating_sub(keep);

@@ -160,12 +160,57 @@ impl ConversationState {
         }
     }
 
-    /// Drops spare capacity before the state is stored for long.
-    pub(crate) fn shrink(&mut self) {
-        self.signals.shrink_to_fit();
-        for r in &mut self.signals {
-            r.ids.shrink_to_fit();
+    /// The state packed into one allocation, for maps that hold many conversations (a third
+    /// of the memory of the unpacked form). [`ConversationState::unpack`] reverses it.
+    pub(crate) fn pack(&self) -> Box<[u8]> {
+        let mut out = Vec::with_capacity(16);
+        out.extend_from_slice(&self.seen.to_le_bytes());
+        for r in &self.signals {
+            out.extend_from_slice(&r.signal.to_le_bytes());
+            out.extend_from_slice(&r.count.to_le_bytes());
+            // At most MAX_SIGNAL_IDS ids: the count fits a byte.
+            out.push(r.ids.len() as u8);
+            for id in &r.ids {
+                // Ids longer than 64 KiB are cut (on a character boundary) to fit the length.
+                let mut end = id.len().min(u16::MAX as usize);
+                while !id.is_char_boundary(end) {
+                    end -= 1;
+                }
+                out.extend_from_slice(&(end as u16).to_le_bytes());
+                out.extend_from_slice(&id.as_bytes()[..end]);
+            }
         }
+        out.into_boxed_slice()
+    }
+
+    /// Unpacks what [`ConversationState::pack`] made; anything malformed ends the list.
+    pub(crate) fn unpack(bytes: &[u8]) -> ConversationState {
+        let mut state = ConversationState::new();
+        let mut at = 0usize;
+        let mut take = |n: usize| -> Option<&[u8]> {
+            let part = bytes.get(at..at.checked_add(n)?)?;
+            at += n;
+            Some(part)
+        };
+        let mut read = || -> Option<()> {
+            state.seen = u64::from_le_bytes(take(8)?.try_into().ok()?);
+            loop {
+                let Some(signal) = take(2) else {
+                    return Some(());
+                };
+                let signal = u16::from_le_bytes(signal.try_into().ok()?);
+                let count = u32::from_le_bytes(take(4)?.try_into().ok()?);
+                let n = take(1)?[0] as usize;
+                let mut ids = Vec::with_capacity(n);
+                for _ in 0..n {
+                    let len = u16::from_le_bytes(take(2)?.try_into().ok()?) as usize;
+                    ids.push(std::str::from_utf8(take(len)?).ok()?.into());
+                }
+                state.signals.push(Raised { signal, count, ids });
+            }
+        };
+        let _ = read();
+        state
     }
 
     /// Approximate heap bytes held, for memory accounting.
@@ -219,5 +264,28 @@ impl Conversation {
     /// The state carried so far.
     pub fn state(&self) -> &ConversationState {
         &self.state
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn packing_keeps_everything() {
+        let mut state = ConversationState::new();
+        assert_eq!(ConversationState::unpack(&state.pack()), state);
+        state.seen = 41;
+        for i in 0..11 {
+            state.raise(3, &format!("m{i}-会话"));
+        }
+        state.raise(0, "");
+        let packed = state.pack();
+        assert_eq!(ConversationState::unpack(&packed), state);
+        // Truncated or garbled bytes give a partial state, never a panic.
+        for cut in 0..packed.len() {
+            let _ = ConversationState::unpack(&packed[..cut]);
+        }
+        let _ = ConversationState::unpack(&[0xff; 40]);
     }
 }
