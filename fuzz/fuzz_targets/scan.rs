@@ -1,4 +1,5 @@
-//! Normalize + scan on arbitrary text, alone and inside a conversation: no panic, spans exact.
+//! Normalize + scan + amounts on arbitrary text, alone and inside a conversation: no panic,
+//! spans exact.
 #![no_main]
 
 use std::sync::OnceLock;
@@ -15,6 +16,10 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };
     let folded = scamscan::fold(text);
     assert_eq!(scamscan::fold(&folded), folded, "folding is idempotent");
+    for a in scamscan::amount::find_amounts(text) {
+        assert!(text.is_char_boundary(a.start) && text.is_char_boundary(a.end) && a.start < a.end);
+        assert!(a.yuan.is_finite() && a.yuan >= 0.0, "{a:?}");
+    }
     let report = detector().scan(text);
     for f in &report.findings {
         assert!(text.is_char_boundary(f.start) && text.is_char_boundary(f.end));
