@@ -29,8 +29,9 @@ impl Fold {
     pub(crate) const INVISIBLE: Fold = Fold(1 << 6);
     pub(crate) const REPEAT: Fold = Fold(1 << 7);
     pub(crate) const SPELLED: Fold = Fold(1 << 8);
+    pub(crate) const ACCENT: Fold = Fold(1 << 9);
 
-    const NAMES: [(Fold, &'static str); 9] = [
+    const NAMES: [(Fold, &'static str); 10] = [
         (Fold::WIDTH, "width"),
         (Fold::CASE, "case"),
         (Fold::TRADITIONAL, "traditional"),
@@ -40,6 +41,7 @@ impl Fold {
         (Fold::INVISIBLE, "invisible"),
         (Fold::REPEAT, "repeated"),
         (Fold::SPELLED, "spelled-apart"),
+        (Fold::ACCENT, "accent"),
     ];
 
     pub(crate) fn contains(self, other: Fold) -> bool {
@@ -433,6 +435,11 @@ fn fold_char(c: char, os: u32, oe: u32, out: &mut Vec<Unit>) {
         push(out, letter, Fold::COMPAT);
         return;
     }
+    if let Some(letter) = unaccented(c) {
+        // Pinyin with tone marks (fèi, zhuǎn) and other accented Latin letters.
+        push(out, letter, Fold::ACCENT);
+        return;
+    }
     if let Some(s) = to_simplified(c) {
         push(out, s, Fold::TRADITIONAL);
         return;
@@ -495,6 +502,15 @@ fn to_simplified(c: char) -> Option<char> {
     T2S.binary_search_by_key(&c, |&(t, _)| t)
         .ok()
         .map(|i| T2S[i].1)
+}
+
+/// The plain lower-case ASCII letter under an accented Latin letter (è, ǎ, ü, Ḿ), if any.
+fn unaccented(c: char) -> Option<char> {
+    if !matches!(c, '\u{c0}'..='\u{24f}' | '\u{1e00}'..='\u{1eff}') {
+        return None;
+    }
+    let base = c.nfd().next()?;
+    (base.is_ascii_alphabetic() && base != c).then(|| base.to_ascii_lowercase())
 }
 
 /// Enclosed numbers NFKC leaves alone (❶..❿, ➀..➉, ➊..➓, ⓫..⓴, ⓵..⓾, ⓿).
@@ -780,6 +796,19 @@ fn is_word(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tone_marks_fold_away() {
+        assert_eq!(fold("手续fèi"), "手续fei");
+        assert_eq!(fold("ZHUǍN zhàng"), "zhuan zhang");
+        assert_eq!(fold("lǜ"), "lu");
+        // Not every non-ASCII Latin character has a letter under it.
+        assert_eq!(fold("×ß"), "×ß");
+        let mut f = Folded::default();
+        fold_into("fèi", &mut f);
+        f.build_maps();
+        assert!(f.folds_in(0, 3).contains(Fold::ACCENT));
+    }
 
     /// The plain-character shortcut changes nothing: every string folds the same with and
     /// without it (text, origins, foldings), over a seeded stream of chat-like strings.

@@ -304,9 +304,65 @@ impl LexiconSet {
                 self.aliases.push((kind.clone(), alias, canonical));
             }
         }
+        if let Some(mix) = file.pinyin_mix {
+            let err = |msg: String| {
+                Error::lexicon(
+                    &source.name,
+                    line_of(&source.text, "[pinyin_mix]"),
+                    None,
+                    msg,
+                )
+            };
+            for term in &mix.terms {
+                let chars: Vec<char> = term.chars().collect();
+                if chars.is_empty() || chars.len() > MAX_PINYIN_MIX_CHARS {
+                    return Err(err(format!(
+                        "pinyin_mix term {term:?} must have 1 to {MAX_PINYIN_MIX_CHARS} characters"
+                    )));
+                }
+                let mut syllables = Vec::with_capacity(chars.len());
+                for c in &chars {
+                    match mix.syllables.get(&c.to_string()) {
+                        Some(py) if !py.trim().is_empty() => syllables.push(py.trim()),
+                        _ => {
+                            return Err(err(format!(
+                                "pinyin_mix term {term:?}: no syllable for {c:?}"
+                            )))
+                        }
+                    }
+                }
+                // Every mix but the all-Chinese one: bit i set writes character i in pinyin
+                // (the separators between a Chinese character and a syllable fold away).
+                for mask in 1u32..(1 << chars.len()) {
+                    let alias: String = chars
+                        .iter()
+                        .zip(&syllables)
+                        .enumerate()
+                        .map(|(i, (c, py))| {
+                            if mask & (1 << i) != 0 {
+                                (*py).to_string()
+                            } else {
+                                c.to_string()
+                            }
+                        })
+                        .collect();
+                    self.aliases
+                        .push(("pinyin".to_string(), alias, term.clone()));
+                }
+                // All pinyin, a space between syllables (wei xin); Latin letters keep spaces
+                // between them, so this form needs its own alias.
+                if chars.len() > 1 {
+                    self.aliases
+                        .push(("pinyin".to_string(), syllables.join(" "), term.clone()));
+                }
+            }
+        }
         Ok(())
     }
 }
+
+/// Longest term `[pinyin_mix]` expands (2^n - 1 aliases each).
+const MAX_PINYIN_MIX_CHARS: usize = 5;
 
 fn parse_speakers(names: &[String]) -> Result<Vec<Option<Speaker>>, String> {
     names.iter().map(|n| parse_speaker(n)).collect()
@@ -383,6 +439,23 @@ mod tests {
         for text in bad {
             assert!(one(text).is_err(), "{text:?} should be refused");
         }
+    }
+
+    #[test]
+    fn pinyin_mix_expands_every_mix_and_checks_syllables() {
+        let set = one("[pinyin_mix]\nterms = [\"转账\"]\n[pinyin_mix.syllables]\n\"转\" = \"zhuan\"\n\"账\" = \"zhang\"\n").unwrap();
+        let mut aliases: Vec<&str> = set.aliases.iter().map(|(_, a, _)| a.as_str()).collect();
+        aliases.sort();
+        assert_eq!(aliases, ["zhuan zhang", "zhuanzhang", "zhuan账", "转zhang"]);
+        assert!(set
+            .aliases
+            .iter()
+            .all(|(k, _, c)| k == "pinyin" && c == "转账"));
+        let e =
+            one("[pinyin_mix]\nterms = [\"转账\"]\n[pinyin_mix.syllables]\n\"转\" = \"zhuan\"\n")
+                .unwrap_err();
+        assert!(e.to_string().contains("no syllable for '账'"), "{e}");
+        assert!(one("[pinyin_mix]\nterms = [\"一二三四五六\"]\nsyllables = {}\n").is_err());
     }
 
     #[test]

@@ -46,6 +46,20 @@ pub(crate) struct FileSchema {
     /// names the kind in `normalized`.
     #[serde(default)]
     pub aliases: BTreeMap<String, BTreeMap<String, String>>,
+    /// Terms also matched with any of their characters written in pinyin (转zhang, ding金).
+    #[serde(default)]
+    pub pinyin_mix: Option<PinyinMixSchema>,
+}
+
+/// `[pinyin_mix]`: the pinyin of each character, and the terms to expand with it.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct PinyinMixSchema {
+    /// Character -> its pinyin without tones (微 = "wei").
+    pub syllables: BTreeMap<String, String>,
+    /// Terms whose characters may each be written in pinyin; every mix becomes a `pinyin`
+    /// alias of the term.
+    pub terms: Vec<String>,
 }
 
 /// Words that change what a hit means.
