@@ -78,31 +78,40 @@ fn real_text_is_rarely_flagged() {
     );
 }
 
+/// Recall and false-positive counts over held-out files of `tests/data/`, summed; each file's
+/// own figures are printed.
+fn held_out(files: &[&str]) -> scamscan::eval::Rates {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data");
+    let mut sum = scamscan::eval::Rates::default();
+    for file in files {
+        let ev = scamscan::eval::evaluate_file(detector(), &root.join(file)).unwrap();
+        assert!(ev.errors.is_empty(), "{file}: {:?}", ev.errors);
+        let r = ev.overall;
+        eprintln!(
+            "{file}: recall {:.3} ({}/{}), false-positive rate {:.3} ({}/{})",
+            r.recall(),
+            r.caught,
+            r.scams,
+            r.false_positive_rate(),
+            r.false_positives,
+            r.benign
+        );
+        sum.caught += r.caught;
+        sum.scams += r.scams;
+        sum.false_positives += r.false_positives;
+        sum.benign += r.benign;
+    }
+    sum
+}
+
 /// The held-out set (`tests/data/holdout-*.jsonl`, written without seeing the lexicons).
 /// `holdout-tune` was used once to find general gaps; `holdout-sealed` never was. Both are
 /// regression guards at the level measured when they were introduced.
 #[test]
 fn held_out_recall_and_false_positive_rate() {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data");
-    let mut caught = 0;
-    let mut scams = 0;
-    let mut fps = 0;
-    let mut benign = 0;
-    for half in ["holdout-tune.jsonl", "holdout-sealed.jsonl"] {
-        let ev = scamscan::eval::evaluate_file(detector(), &root.join(half)).unwrap();
-        assert!(ev.errors.is_empty(), "{half}: {:?}", ev.errors);
-        eprintln!(
-            "{half}: recall {:.3}, false-positive rate {:.3}",
-            ev.overall.recall(),
-            ev.overall.false_positive_rate()
-        );
-        caught += ev.overall.caught;
-        scams += ev.overall.scams;
-        fps += ev.overall.false_positives;
-        benign += ev.overall.benign;
-    }
-    let recall = caught as f64 / scams as f64;
-    let fpr = fps as f64 / benign as f64;
+    let r = held_out(&["holdout-tune.jsonl", "holdout-sealed.jsonl"]);
+    let (recall, fpr) = (r.recall(), r.false_positive_rate());
+    let (caught, scams, fps, benign) = (r.caught, r.scams, r.false_positives, r.benign);
     assert!(
         recall >= 0.85,
         "held-out recall {recall:.3} ({caught}/{scams})"
@@ -119,22 +128,12 @@ fn held_out_recall_and_false_positive_rate() {
 /// half's misses: tune 13/14, sealed 11/15. A regression guard at that level.
 #[test]
 fn held_out_repeated_changes() {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data");
-    let (mut caught, mut scams, mut fps, mut benign) = (0, 0, 0, 0);
-    for half in [
+    let r = held_out(&[
         "holdout-seller-guide-tune.jsonl",
         "holdout-seller-guide-sealed.jsonl",
-    ] {
-        let ev = scamscan::eval::evaluate_file(detector(), &root.join(half)).unwrap();
-        assert!(ev.errors.is_empty(), "{half}: {:?}", ev.errors);
-        caught += ev.overall.caught;
-        scams += ev.overall.scams;
-        fps += ev.overall.false_positives;
-        benign += ev.overall.benign;
-    }
-    let recall = caught as f64 / scams as f64;
-    let fpr = fps as f64 / benign as f64;
-    eprintln!("repeated changes held out: recall {recall:.3} ({caught}/{scams}), FPR {fpr:.3} ({fps}/{benign})");
+    ]);
+    let (recall, fpr) = (r.recall(), r.false_positive_rate());
+    let (caught, scams, fps, benign) = (r.caught, r.scams, r.false_positives, r.benign);
     assert!(recall >= 0.80, "recall {recall:.3} ({caught}/{scams})");
     assert!(fpr <= 0.02, "false-positive rate {fpr:.3} ({fps}/{benign})");
 }
@@ -145,20 +144,11 @@ fn held_out_repeated_changes() {
 /// sealed half's misses had been seen): 32/33 and 27/32. A regression guard at that level.
 #[test]
 fn held_out_evasions() {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data");
-    let (mut caught, mut scams, mut fps) = (0, 0, 0);
-    for half in [
+    let r = held_out(&[
         "holdout-evasions-tune.jsonl",
         "holdout-evasions-sealed.jsonl",
-    ] {
-        let ev = scamscan::eval::evaluate_file(detector(), &root.join(half)).unwrap();
-        assert!(ev.errors.is_empty(), "{half}: {:?}", ev.errors);
-        caught += ev.overall.caught;
-        scams += ev.overall.scams;
-        fps += ev.overall.false_positives;
-    }
-    let recall = caught as f64 / scams as f64;
-    eprintln!("held-out evasions: recall {recall:.3} ({caught}/{scams}), {fps} false positives");
+    ]);
+    let (recall, caught, scams, fps) = (r.recall(), r.caught, r.scams, r.false_positives);
     assert!(
         recall >= 0.90,
         "evasion recall {recall:.3} ({caught}/{scams})"
