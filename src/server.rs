@@ -137,21 +137,23 @@ impl AppState {
     }
 }
 
+/// Conversation states by id, each packed into one allocation, with its last use.
 #[derive(Default)]
 struct Conversations {
-    map: HashMap<String, (ConversationState, Instant)>,
+    map: HashMap<String, (Box<[u8]>, Instant)>,
 }
 
 impl Conversations {
     fn take(&mut self, id: &str, ttl: Duration) -> ConversationState {
         match self.map.remove(id) {
-            Some((state, used)) if used.elapsed() <= ttl => state,
+            Some((state, used)) if used.elapsed() <= ttl => ConversationState::unpack(&state),
             _ => ConversationState::new(),
         }
     }
 
     fn put(&mut self, id: &str, state: ConversationState, max: usize, ttl: Duration) {
-        self.map.insert(id.to_string(), (state, Instant::now()));
+        self.map
+            .insert(id.to_string(), (state.pack(), Instant::now()));
         if self.map.len() > max.max(1) {
             self.map.retain(|_, (_, used)| used.elapsed() <= ttl);
         }
