@@ -155,3 +155,26 @@ fn held_out_evasions() {
     );
     assert_eq!(fps, 0, "false positives on held-out hard negatives");
 }
+
+/// A second general held-out set (`tests/data/holdout-general-*`, 254 messages over all ten
+/// categories in varied, indirect wording, written blind by a helper). Before any change it
+/// prompted: tune 42/62 (FPR 2/65), sealed 41/76 (FPR 2/51). Rules written from the tune
+/// half's misses: tune 61/62, sealed still 41/76. A regression guard at that level; the
+/// sealed figure is the honest expectation on phrasing nobody tuned for.
+#[test]
+fn held_out_general() {
+    let r = held_out(&["holdout-general-tune.jsonl", "holdout-general-sealed.jsonl"]);
+    let (recall, fpr) = (r.recall(), r.false_positive_rate());
+    assert!(
+        recall >= 0.73,
+        "recall {recall:.3} ({}/{})",
+        r.caught,
+        r.scams
+    );
+    assert!(
+        fpr <= 0.02,
+        "false-positive rate {fpr:.3} ({}/{})",
+        r.false_positives,
+        r.benign
+    );
+}
