@@ -105,7 +105,7 @@ pub(crate) struct Scratch {
     /// Per pattern, a bit per item seen in the current message (all zero between messages).
     masks: Vec<u32>,
     touched: Vec<u32>,
-    /// Anchored patterns with every item present, sorted.
+    /// Anchored patterns with every item present.
     full: Vec<u32>,
 }
 
@@ -121,22 +121,6 @@ fn anchor(masks: &mut [u32], touched: &mut Vec<u32>, pattern: u32) {
         touched.push(pattern);
     }
     *m |= ANCHORED;
-}
-
-/// Calls `f` on the uses (sorted by pattern) that belong to one of `patterns` (sorted), or
-/// on more of them: a short list is walked whole (callers filter by mask), a long one (a
-/// single character used by many patterns) is searched for each pattern.
-fn for_uses_in<'a>(uses: &'a [Use], patterns: &[u32], mut f: impl FnMut(&'a Use)) {
-    if uses.len() <= 4 * patterns.len() + 8 {
-        uses.iter().for_each(f);
-        return;
-    }
-    for &p in patterns {
-        let from = uses.partition_point(|u| u.pattern < p);
-        for u in uses[from..].iter().take_while(|u| u.pattern == p) {
-            f(u);
-        }
-    }
 }
 
 /// Records an item of an anchored pattern as present.
@@ -307,28 +291,18 @@ impl Engine {
                     gaps: raw.gaps.clone(),
                 });
             }
-            let mut requires = Vec::new();
-            for name in &def.requires {
-                match signals.iter().position(|s| s == name) {
-                    Some(i) => requires.push(i as u16),
-                    None => {
-                        return Err(err(format!(
-                            "requires signal {name:?}, which no rule raises"
-                        )))
-                    }
-                }
-            }
-            let mut not_after = Vec::new();
-            for name in &def.not_after {
-                match signals.iter().position(|s| s == name) {
-                    Some(i) => not_after.push(i as u16),
-                    None => {
-                        return Err(err(format!(
-                            "not_after names signal {name:?}, which no rule raises"
-                        )))
-                    }
-                }
-            }
+            // Signals named by `requires` and `not_after` must be raised by some rule.
+            let raised_by_some_rule = |names: &[String], what: &str| {
+                names
+                    .iter()
+                    .map(|name| match signals.iter().position(|s| s == name) {
+                        Some(i) => Ok(i as u16),
+                        None => Err(err(format!("{what} {name:?}, which no rule raises"))),
+                    })
+                    .collect::<Result<Vec<u16>, Error>>()
+            };
+            let requires = raised_by_some_rule(&def.requires, "requires signal")?;
+            let not_after = raised_by_some_rule(&def.not_after, "not_after names signal")?;
             rules.push(CompiledRule {
                 id: def.id.clone(),
                 category: def.category,
@@ -471,7 +445,6 @@ impl Engine {
         if touched.is_empty() {
             return Outcome::default();
         }
-        touched.sort_unstable();
         // Second pass: which items of the anchored patterns are present. Only patterns with
         // every item present get candidates, which keeps the sort below small.
         let mut warning = false;
@@ -483,9 +456,9 @@ impl Engine {
             if cue & !CUE_WARNING != 0 {
                 cue_spans.push((cue, h.start, h.end));
             }
-            for_uses_in(&self.term_uses[h.term as usize], touched, |u| {
-                mark(masks, u)
-            });
+            for u in &self.term_uses[h.term as usize] {
+                mark(masks, u);
+            }
         }
         for t in tokens.iter() {
             for (kind, u) in &self.token_uses {
@@ -529,17 +502,18 @@ impl Engine {
         folded.build_maps();
         let complete = |u: &Use| masks[u.pattern as usize] != 0;
         for h in hits.iter() {
-            for_uses_in(&self.term_uses[h.term as usize], full, |u| {
-                if complete(u) {
-                    cands.push(Cand {
-                        pattern: u.pattern,
-                        item: u.item,
-                        start: h.start,
-                        end: h.end,
-                        boundary: u.boundary,
-                    });
-                }
-            });
+            for u in self.term_uses[h.term as usize]
+                .iter()
+                .filter(|u| complete(u))
+            {
+                cands.push(Cand {
+                    pattern: u.pattern,
+                    item: u.item,
+                    start: h.start,
+                    end: h.end,
+                    boundary: u.boundary,
+                });
+            }
         }
         for t in tokens.iter() {
             for (kind, u) in &self.token_uses {
