@@ -88,6 +88,32 @@ impl Rates {
     }
 }
 
+/// Counts of several files (or parts) summed.
+impl std::ops::AddAssign for Rates {
+    fn add_assign(&mut self, other: Rates) {
+        self.caught += other.caught;
+        self.scams += other.scams;
+        self.false_positives += other.false_positives;
+        self.benign += other.benign;
+    }
+}
+
+/// `recall 0.900 (9/10)   false-positive rate 0.050 (1/20)`, as `scamscan eval` prints it.
+impl std::fmt::Display for Rates {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "recall {:.3} ({}/{})   false-positive rate {:.3} ({}/{})",
+            self.recall(),
+            self.caught,
+            self.scams,
+            self.false_positive_rate(),
+            self.false_positives,
+            self.benign
+        )
+    }
+}
+
 /// The scores of a labeled file.
 #[derive(Clone, Debug, Default)]
 pub struct Evaluation {

@@ -183,6 +183,15 @@ impl InputArgs {
         }
     }
 
+    fn options(&self, strict: bool) -> ScanOptions {
+        ScanOptions {
+            fields: self.fields(),
+            max_conversations: self.max_conversations,
+            strict,
+            ..ScanOptions::default()
+        }
+    }
+
     fn reader(&self, name: &str, input: Box<dyn Read + Send>) -> RecordReader {
         let format = self
             .input_format
@@ -409,12 +418,7 @@ fn open_input(name: &str) -> Result<(Box<dyn Read + Send>, Option<u64>)> {
 
 fn scan(args: ScanArgs) -> Result<ExitCode> {
     let detector = args.lexicon.build()?;
-    let options = ScanOptions {
-        fields: args.input.fields(),
-        max_conversations: args.input.max_conversations,
-        strict: args.strict,
-        ..ScanOptions::default()
-    };
+    let options = args.input.options(args.strict);
     let pool = args.input.pool()?;
     let files = if args.files.is_empty() {
         vec!["-".to_string()]
@@ -540,19 +544,15 @@ fn report(args: ReportArgs) -> Result<ExitCode> {
                 _ => ReportFormat::Html,
             });
     let detector = args.lexicon.build()?;
-    let options = ScanOptions {
-        fields: args.input.fields(),
-        max_conversations: args.input.max_conversations,
-        ..ScanOptions::default()
-    };
+    let options = args.input.options(false);
     let pool = args.input.pool()?;
-    // Standard input cannot be read twice: hold it in memory.
-    let stdin_bytes = if args.files.iter().any(|f| f == "-") {
+    // Standard input cannot be read twice: hold it in memory, shared by both passes.
+    let stdin_bytes: Option<std::sync::Arc<[u8]>> = if args.files.iter().any(|f| f == "-") {
         let mut bytes = Vec::new();
         io::stdin()
             .read_to_end(&mut bytes)
             .context("reading standard input")?;
-        Some(bytes)
+        Some(bytes.into())
     } else {
         None
     };
@@ -691,23 +691,15 @@ fn eval(args: EvalArgs) -> Result<ExitCode> {
             x.recall()
         )?;
     }
-    let rate = |name: &str, r: &scamscan::eval::Rates, out: &mut dyn Write| -> io::Result<()> {
-        writeln!(
-            out,
-            "{name:<14} recall {:.3} ({}/{})   false-positive rate {:.3} ({}/{})",
-            r.recall(),
-            r.caught,
-            r.scams,
-            r.false_positive_rate(),
-            r.false_positives,
-            r.benign
-        )
-    };
     writeln!(out)?;
-    rate("evasions", &ev.evasions, &mut out)?;
-    rate("hard negatives", &ev.hard_negatives, &mut out)?;
-    rate("conversations", &ev.conversations, &mut out)?;
-    rate("overall", &ev.overall, &mut out)?;
+    for (name, rates) in [
+        ("evasions", ev.evasions),
+        ("hard negatives", ev.hard_negatives),
+        ("conversations", ev.conversations),
+        ("overall", ev.overall),
+    ] {
+        writeln!(out, "{name:<14} {rates}")?;
+    }
     Ok(if ev.errors.is_empty() {
         ExitCode::SUCCESS
     } else {

@@ -377,20 +377,7 @@ fn closed_output_pipe_ends_quietly() {
 fn report_writes_one_self_contained_page_with_every_finding_highlighted() {
     let dir = std::env::temp_dir().join(format!("scamscan-report-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let html_path = dir.join("report.html");
-    let out = bin()
-        .args(["report", "-q", "-o"])
-        .arg(&html_path)
-        .arg(example_log())
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let html = std::fs::read_to_string(&html_path).unwrap();
+    let html = report_of_example_log(&dir.join("report.html"));
     // Every finding that `scan` reports is highlighted in the page: its evidence lies inside
     // one highlighted stretch (adjacent marks of overlapping findings joined).
     let highlighted = marked_stretches(&html);
@@ -436,18 +423,28 @@ fn report_writes_one_self_contained_page_with_every_finding_highlighted() {
     assert!(html.contains("3000 yuan"));
     assert!(html.contains("order_tampering/repeated-change-request"));
 
-    let md_path = dir.join("report.md");
-    let out = bin()
-        .args(["report", "-q", "-o"])
-        .arg(&md_path)
-        .arg(example_log())
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0));
-    let md = std::fs::read_to_string(&md_path).unwrap();
+    let md = report_of_example_log(&dir.join("report.md"));
     assert!(md.starts_with("# Evidence report"));
     assert!(md.contains("**先转3000定金**"), "{md}");
     std::fs::remove_dir_all(&dir).ok();
+}
+
+/// Runs `scamscan report` on the example log into `path` (its format from the extension);
+/// the run must find something (exit 0). Returns what it wrote.
+fn report_of_example_log(path: &Path) -> String {
+    let out = bin()
+        .args(["report", "-q", "-o"])
+        .arg(path)
+        .arg(example_log())
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::fs::read_to_string(path).unwrap()
 }
 
 /// The text inside `<mark>` elements, adjacent ones joined.
