@@ -160,23 +160,24 @@ impl ConversationState {
         }
     }
 
-    /// The state packed into one allocation, for maps that hold many conversations (a third
-    /// of the memory of the unpacked form). [`ConversationState::unpack`] reverses it.
+    /// The state packed into one allocation, for maps that hold many conversations: numbers
+    /// as varints, so the usual state (one signal, one short id) takes about 16 bytes.
+    /// [`ConversationState::unpack`] reverses it.
     pub(crate) fn pack(&self) -> Box<[u8]> {
         let mut out = Vec::with_capacity(16);
-        out.extend_from_slice(&self.seen.to_le_bytes());
+        put_varint(&mut out, self.seen);
         for r in &self.signals {
-            out.extend_from_slice(&r.signal.to_le_bytes());
-            out.extend_from_slice(&r.count.to_le_bytes());
+            put_varint(&mut out, u64::from(r.signal));
+            put_varint(&mut out, u64::from(r.count));
             // At most MAX_SIGNAL_IDS ids: the count fits a byte.
             out.push(r.ids.len() as u8);
             for id in &r.ids {
-                // Ids longer than 64 KiB are cut (on a character boundary) to fit the length.
+                // Ids longer than 64 KiB are cut (on a character boundary).
                 let mut end = id.len().min(u16::MAX as usize);
                 while !id.is_char_boundary(end) {
                     end -= 1;
                 }
-                out.extend_from_slice(&(end as u16).to_le_bytes());
+                put_varint(&mut out, end as u64);
                 out.extend_from_slice(&id.as_bytes()[..end]);
             }
         }
@@ -186,28 +187,24 @@ impl ConversationState {
     /// Unpacks what [`ConversationState::pack`] made; anything malformed ends the list.
     pub(crate) fn unpack(bytes: &[u8]) -> ConversationState {
         let mut state = ConversationState::new();
-        let mut at = 0usize;
-        let mut take = |n: usize| -> Option<&[u8]> {
-            let part = bytes.get(at..at.checked_add(n)?)?;
-            at += n;
-            Some(part)
-        };
+        let mut rest = bytes;
         let mut read = || -> Option<()> {
-            state.seen = u64::from_le_bytes(take(8)?.try_into().ok()?);
-            loop {
-                let Some(signal) = take(2) else {
-                    return Some(());
-                };
-                let signal = u16::from_le_bytes(signal.try_into().ok()?);
-                let count = u32::from_le_bytes(take(4)?.try_into().ok()?);
-                let n = take(1)?[0] as usize;
-                let mut ids = Vec::with_capacity(n);
+            state.seen = take_varint(&mut rest)?;
+            while !rest.is_empty() {
+                let signal = u16::try_from(take_varint(&mut rest)?).ok()?;
+                let count = u32::try_from(take_varint(&mut rest)?).ok()?;
+                let (&n, tail) = rest.split_first()?;
+                rest = tail;
+                let mut ids = Vec::with_capacity(usize::from(n).min(MAX_SIGNAL_IDS));
                 for _ in 0..n {
-                    let len = u16::from_le_bytes(take(2)?.try_into().ok()?) as usize;
-                    ids.push(std::str::from_utf8(take(len)?).ok()?.into());
+                    let len = usize::try_from(take_varint(&mut rest)?).ok()?;
+                    let id = rest.get(..len)?;
+                    rest = &rest[len..];
+                    ids.push(std::str::from_utf8(id).ok()?.into());
                 }
                 state.signals.push(Raised { signal, count, ids });
             }
+            Some(())
         };
         let _ = read();
         state
@@ -225,6 +222,28 @@ impl ConversationState {
                 })
                 .sum::<usize>()
     }
+}
+
+/// Appends `x` as an LEB128 varint (seven bits a byte, low first).
+fn put_varint(out: &mut Vec<u8>, mut x: u64) {
+    while x >= 0x80 {
+        out.push((x as u8) | 0x80);
+        x >>= 7;
+    }
+    out.push(x as u8);
+}
+
+/// Reads an LEB128 varint off the front of `bytes`; `None` if it is cut or overlong.
+fn take_varint(bytes: &mut &[u8]) -> Option<u64> {
+    let mut x = 0u64;
+    for (i, &b) in bytes.iter().enumerate().take(10) {
+        x |= u64::from(b & 0x7f).checked_shl(7 * i as u32)?;
+        if b & 0x80 == 0 {
+            *bytes = &bytes[i + 1..];
+            return Some(x);
+        }
+    }
+    None
 }
 
 /// A conversation bound to a detector: push messages in order, get each one's report with
@@ -287,5 +306,17 @@ mod tests {
             let _ = ConversationState::unpack(&packed[..cut]);
         }
         let _ = ConversationState::unpack(&[0xff; 40]);
+        // The usual state, one signal raised once by a short id, packs small.
+        let mut usual = ConversationState::new();
+        usual.seen = 5;
+        usual.raise(2, "c1-m4");
+        assert_eq!(usual.pack().len(), 10);
+        for x in [0, 1, 127, 128, 300, u64::from(u32::MAX), u64::MAX] {
+            let mut bytes = Vec::new();
+            put_varint(&mut bytes, x);
+            let mut rest = &bytes[..];
+            assert_eq!(take_varint(&mut rest), Some(x));
+            assert!(rest.is_empty());
+        }
     }
 }

@@ -144,16 +144,23 @@ struct Conversations {
 }
 
 impl Conversations {
-    fn take(&mut self, id: &str, ttl: Duration) -> ConversationState {
-        match self.map.remove(id) {
-            Some((state, used)) if used.elapsed() <= ttl => ConversationState::unpack(&state),
+    /// The state of conversation `id`, left in place until `put` overwrites it (removing
+    /// and inserting again would leave a tombstone in the table per message).
+    fn take(&self, id: &str, ttl: Duration) -> ConversationState {
+        match self.map.get(id) {
+            Some((state, used)) if used.elapsed() <= ttl => ConversationState::unpack(state),
             _ => ConversationState::new(),
         }
     }
 
     fn put(&mut self, id: &str, state: ConversationState, max: usize, ttl: Duration) {
-        self.map
-            .insert(id.to_string(), (state.pack(), Instant::now()));
+        let entry = (state.pack(), Instant::now());
+        match self.map.get_mut(id) {
+            Some(slot) => *slot = entry,
+            None => {
+                self.map.insert(id.to_string(), entry);
+            }
+        }
         if self.map.len() > max.max(1) {
             self.map.retain(|_, (_, used)| used.elapsed() <= ttl);
         }
@@ -540,7 +547,7 @@ async fn conversation_message(
     m.conversation = Some(id.clone());
     let detector = state.detector();
     let mut st = match state.conversations.lock() {
-        Ok(mut c) => c.take(&id, config.conversation_ttl),
+        Ok(c) => c.take(&id, config.conversation_ttl),
         Err(_) => {
             return error(
                 StatusCode::INTERNAL_SERVER_ERROR,
