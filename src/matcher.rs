@@ -1,7 +1,9 @@
 //! One Aho-Corasick pass over every term variant, plus the few tokens no literal can express
 //! (phone numbers, digit runs, card numbers, links, account ids).
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use aho_corasick::automaton::Automaton as _;
+use aho_corasick::dfa::{self, DFA};
+use aho_corasick::{AhoCorasick, Anchored, MatchKind, StartKind};
 
 use crate::lexicon::pattern::TokenKind;
 
@@ -24,24 +26,37 @@ pub(crate) struct TokenHit {
 /// The automaton over every folded literal of the lexicon.
 #[derive(Debug)]
 pub(crate) struct Matcher {
-    automaton: AhoCorasick,
+    automaton: Automaton,
     terms: Vec<String>,
+}
+
+/// A DFA walked byte by byte (the usual case), or the general automaton for a user lexicon
+/// too large for the DFA's size limit.
+#[derive(Debug)]
+enum Automaton {
+    Dfa(Box<DFA>),
+    General(AhoCorasick),
 }
 
 impl Matcher {
     /// Builds the automaton; `terms[i]` is reported as term `i`.
     pub(crate) fn new(terms: Vec<String>) -> Result<Matcher, String> {
-        let automaton = AhoCorasick::builder()
+        // No prefilter: messages are short and full of matches, so skipping ahead rarely
+        // pays, and without one only match states are special in the walk below.
+        let automaton = match dfa::DFA::builder()
             .match_kind(MatchKind::Standard)
-            .kind(Some(AhoCorasickKind::DFA))
+            .prefilter(false)
+            .start_kind(StartKind::Unanchored)
             .build(&terms)
-            .or_else(|_| {
-                // A very large user lexicon can exceed the DFA's size limit.
+        {
+            Ok(dfa) => Automaton::Dfa(Box::new(dfa)),
+            Err(_) => Automaton::General(
                 AhoCorasick::builder()
                     .match_kind(MatchKind::Standard)
                     .build(&terms)
-            })
-            .map_err(|e| format!("cannot build the term automaton: {e}"))?;
+                    .map_err(|e| format!("cannot build the term automaton: {e}"))?,
+            ),
+        };
         Ok(Matcher { automaton, terms })
     }
 
@@ -52,17 +67,52 @@ impl Matcher {
 
     /// Heap memory used by the automaton, in bytes.
     pub(crate) fn memory_usage(&self) -> usize {
-        self.automaton.memory_usage()
+        match &self.automaton {
+            Automaton::Dfa(dfa) => dfa.memory_usage(),
+            Automaton::General(ac) => ac.memory_usage(),
+        }
     }
 
-    /// Appends every (overlapping) term occurrence in `text` to `out`.
+    /// Appends every (overlapping) term occurrence in `text` to `out`, by end offset and,
+    /// at one end, in the automaton's order (the order of `find_overlapping_iter`).
     pub(crate) fn find_all(&self, text: &str, out: &mut Vec<Hit>) {
-        for m in self.automaton.find_overlapping_iter(text) {
-            out.push(Hit {
-                term: m.pattern().as_u32(),
-                start: m.start() as u32,
-                end: m.end() as u32,
-            });
+        match &self.automaton {
+            Automaton::Dfa(dfa) => walk(dfa, text.as_bytes(), out),
+            Automaton::General(ac) => {
+                for m in ac.find_overlapping_iter(text) {
+                    out.push(Hit {
+                        term: m.pattern().as_u32(),
+                        start: m.start() as u32,
+                        end: m.end() as u32,
+                    });
+                }
+            }
+        }
+    }
+}
+
+/// Overlapping search as one tight loop over the DFA: the iterator returns to its caller at
+/// every match and re-enters the search, which cost more than the walk itself on chat
+/// messages (about six matches in 28 bytes).
+fn walk(dfa: &DFA, haystack: &[u8], out: &mut Vec<Hit>) {
+    // An unanchored start state exists: the DFA was built with StartKind::Unanchored.
+    let Ok(mut sid) = dfa.start_state(Anchored::No) else {
+        return;
+    };
+    for (i, &byte) in haystack.iter().enumerate() {
+        sid = dfa.next_state(Anchored::No, sid, byte);
+        // Without a prefilter only match states and the dead state are special, and a
+        // standard unanchored automaton never reaches the dead state.
+        if dfa.is_special(sid) && dfa.is_match(sid) {
+            let end = i + 1;
+            for k in 0..dfa.match_len(sid) {
+                let pattern = dfa.match_pattern(sid, k);
+                out.push(Hit {
+                    term: pattern.as_u32(),
+                    start: (end - dfa.pattern_len(pattern)) as u32,
+                    end: end as u32,
+                });
+            }
         }
     }
 }
