@@ -83,6 +83,10 @@ pub(crate) struct Engine {
     token_uses: Vec<(TokenKind, Use)>,
     /// Per token use, whether it fills its pattern's anchor item.
     token_anchors: Vec<bool>,
+    /// Per rule, its `unless` patterns. They are anchored only once a positive pattern of
+    /// the rule is complete: a veto such as 吗 or ？ occurs in a third of all messages, and
+    /// anchored up front it sent all of those into the item search for nothing.
+    rule_unless: Vec<Vec<u32>>,
     patterns: Vec<CompiledPattern>,
     pub rules: Vec<CompiledRule>,
     platform_hosts: Vec<String>,
@@ -339,11 +343,15 @@ impl Engine {
             uses.sort_by_key(|u| (u.pattern, u.item, u.boundary));
             uses.dedup_by_key(|u| (u.pattern, u.item));
         }
-        let mut extra: Vec<String> = set
-            .classes
-            .values()
-            .flatten()
-            .map(|v| fold(v))
+        // Only terms whose boundaries some `^` item checks become jieba words. Made words
+        // everywhere, a term used plainly in one rule (直接转) would move the boundaries
+        // another rule checks (直接|转我), and adding a rule could silence an unrelated one.
+        let mut extra: Vec<String> = terms
+            .list
+            .iter()
+            .zip(&terms.uses)
+            .filter(|(_, uses)| uses.iter().any(|u| u.boundary))
+            .map(|(term, _)| term.clone())
             .filter(|v| v.chars().count() >= 2 && v.chars().all(is_han))
             .collect();
         extra.sort();
@@ -352,7 +360,8 @@ impl Engine {
         let mut term_anchors = vec![Vec::new(); terms.list.len()];
         for (t, uses) in terms.uses.iter().enumerate() {
             for u in uses {
-                if anchors[u.pattern as usize] == u.item {
+                let pattern = &patterns[u.pattern as usize];
+                if anchors[u.pattern as usize] == u.item && !pattern.unless {
                     term_anchors[t].push(u.pattern);
                 }
             }
@@ -360,14 +369,23 @@ impl Engine {
         }
         let token_anchors: Vec<bool> = token_uses
             .iter()
-            .map(|(_, u)| anchors[u.pattern as usize] == u.item)
+            .map(|(_, u)| {
+                anchors[u.pattern as usize] == u.item && !patterns[u.pattern as usize].unless
+            })
             .collect();
+        let mut rule_unless = vec![Vec::new(); rules.len()];
+        for (p, pattern) in patterns.iter().enumerate() {
+            if pattern.unless {
+                rule_unless[pattern.rule as usize].push(p as u32);
+            }
+        }
         let matcher =
             Matcher::new(terms.list).map_err(|e| Error::lexicon("lexicon", None, None, e))?;
         Ok(Engine {
             matcher,
             term_anchors,
             token_anchors,
+            rule_unless,
             term_uses: terms.uses,
             term_cues: terms.cues,
             term_alias_kind: terms.alias_kind,
@@ -477,21 +495,35 @@ impl Engine {
             }
         }
         // An `unless` pattern matters only to a rule that could fire: one with a positive
-        // pattern complete too. (Vetoes like 吗 or 物流 are complete in most messages.)
-        let fires = |rule: u32, full: &[u32]| {
-            full.iter().any(|&q| {
-                let pattern = &self.patterns[q as usize];
-                pattern.rule == rule && !pattern.unless
-            })
-        };
-        let mut k = 0;
-        while k < full.len() {
-            let pattern = &self.patterns[full[k] as usize];
-            if pattern.unless && !fires(pattern.rule, full) {
-                masks[full[k] as usize] = 0;
-                full.remove(k);
-            } else {
-                k += 1;
+        // pattern complete. Those rules' vetoes are anchored now and their items marked in
+        // one more pass over the hits.
+        let vetoes_from = touched.len();
+        for &p in full.iter() {
+            let rule = self.patterns[p as usize].rule;
+            for &q in &self.rule_unless[rule as usize] {
+                anchor(masks, touched, q);
+            }
+        }
+        if touched.len() > vetoes_from {
+            for h in hits.iter() {
+                for u in &self.term_uses[h.term as usize] {
+                    mark(masks, u);
+                }
+            }
+            for t in tokens.iter() {
+                for (kind, u) in &self.token_uses {
+                    if *kind == t.kind {
+                        mark(masks, u);
+                    }
+                }
+            }
+            for &q in &touched[vetoes_from..] {
+                let all_items = ANCHORED | ((1u32 << self.patterns[q as usize].items) - 1);
+                if masks[q as usize] == all_items {
+                    full.push(q);
+                } else {
+                    masks[q as usize] = 0;
+                }
             }
         }
         if full.is_empty() {
