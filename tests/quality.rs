@@ -147,14 +147,16 @@ fn held_out_evasions() {
 /// A second general held-out set (`tests/data/holdout-general-*`, 254 messages over all ten
 /// categories in varied, indirect wording, written blind by a helper). Before any change it
 /// prompted: tune 42/62 (FPR 2/65), sealed 41/76 (FPR 2/51). Rules written from the tune
-/// half's misses: tune 61/62, sealed still 41/76. A regression guard at that level; the
-/// sealed figure is the honest expectation on phrasing nobody tuned for.
+/// half's misses: tune 61/62, sealed still 41/76. The per-category grammars
+/// (`*_grammar.toml`, written from the helper's own probes and the tune halves' kinds of
+/// miss, never from the sealed half): tune 62/62, sealed 48/76. A regression guard at that
+/// level; the sealed figure is the honest expectation on phrasing nobody tuned for.
 #[test]
 fn held_out_general() {
     let r = held_out(&["holdout-general-tune.jsonl", "holdout-general-sealed.jsonl"]);
     let (recall, fpr) = (r.recall(), r.false_positive_rate());
     assert!(
-        recall >= 0.73,
+        recall >= 0.79,
         "recall {recall:.3} ({}/{})",
         r.caught,
         r.scams
@@ -165,4 +167,44 @@ fn held_out_general() {
         r.false_positives,
         r.benign
     );
+}
+
+/// A third blind set (`tests/data/holdout-blind3-*`, 323 messages over all ten categories,
+/// 22 conversations, 85 hard negatives; written by a helper who saw neither the lexicons nor
+/// the dev set, and scored by nobody until the grammars were done). Before the grammars:
+/// tune 64/89, sealed 64/90, no false positive. With them: 69/89 and 69/90, FPR 0/72 and
+/// 1/72. Neither half has been tuned on. A regression guard at that level.
+#[test]
+fn held_out_blind_third_set() {
+    let r = held_out(&["holdout-blind3-tune.jsonl", "holdout-blind3-sealed.jsonl"]);
+    let (recall, fpr) = (r.recall(), r.false_positive_rate());
+    assert!(
+        recall >= 0.77,
+        "recall {recall:.3} ({}/{})",
+        r.caught,
+        r.scams
+    );
+    assert!(
+        fpr <= 0.01,
+        "false-positive rate {fpr:.3} ({}/{})",
+        r.false_positives,
+        r.benign
+    );
+}
+
+/// The probes the grammars were written against (`tests/data/probes-grammar.jsonl`, 223
+/// scams and 179 tricky benign messages in three rounds; each round was scored before rules
+/// were written for it: round 2 0.28 -> 0.42, round 3 0.57 -> 0.63). Tuning data, so only a
+/// regression guard: 221/223 caught, 2 false positives (from older rules).
+#[test]
+fn grammar_probes() {
+    let r = held_out(&["probes-grammar.jsonl"]);
+    let (recall, fps) = (r.recall(), r.false_positives);
+    assert!(
+        recall >= 0.98,
+        "recall {recall:.3} ({}/{})",
+        r.caught,
+        r.scams
+    );
+    assert!(fps <= 2, "{fps} false positives of {}", r.benign);
 }

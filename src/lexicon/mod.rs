@@ -46,6 +46,18 @@ pub(crate) const BUILTIN: &[(&str, &str)] = builtin!(
     "phishing_link.toml",
     "fake_payment_proof.toml",
     "platform_impersonation.toml",
+    // Per category, the scam step written as a small grammar (actor verbs x objects x
+    // channels x pressure cues) for wording no example sentence covers.
+    "off_platform_payment_grammar.toml",
+    "off_platform_contact_grammar.toml",
+    "deposit_first_grammar.toml",
+    "address_change_after_payment_grammar.toml",
+    "order_tampering_grammar.toml",
+    "fake_refund_grammar.toml",
+    "credential_request_grammar.toml",
+    "phishing_link_grammar.toml",
+    "fake_payment_proof_grammar.toml",
+    "platform_impersonation_grammar.toml",
 );
 
 /// The built-in lexicon files.
