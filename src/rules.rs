@@ -903,10 +903,18 @@ fn negated(folded: &Folded, cues: &[(u8, u32, u32)], s: u32, e: u32) -> bool {
         {
             return true;
         }
+        // A negation after the hit belongs to it unless a proposal or choice word starts in
+        // between: in 先付定金不然我不好安排 the 我不 is in the "otherwise" part.
+        let opens_between = || {
+            cues.iter().any(|&(c, x, _)| {
+                c & CUE_NOT_NEGATION != 0 && (x as usize) >= e && (x as usize) < a
+            })
+        };
         if cue & CUE_NEG_AFTER != 0
             && a >= e
             && folded.phrase_at(a) == phrase_e
             && folded.char_index(a) - folded.char_index(e) <= NEGATION_AFTER_WINDOW
+            && !opens_between()
         {
             return true;
         }
