@@ -53,14 +53,14 @@ impl Tally {
     }
 
     fn print(&self, name: &str, meaning: &str) {
-        println!(
+        say(format_args!(
             "{name:<44} {:>7} messages {:>6} flagged {:>7.3}%  ({meaning})",
             self.messages,
             self.flagged,
             100.0 * self.flagged as f64 / self.messages.max(1) as f64
-        );
+        ));
         for line in &self.shown {
-            println!("{line}");
+            say(format_args!("{line}"));
         }
     }
 }
@@ -74,6 +74,14 @@ fn lines(path: &Path) -> impl Iterator<Item = serde_json::Value> {
         .lines()
         .map_while(Result::ok)
         .filter_map(|l| serde_json::from_str(&l).ok())
+}
+
+/// Prints a line; a closed pipe (`| head`) ends the program quietly instead of panicking.
+fn say(line: std::fmt::Arguments<'_>) {
+    use std::io::Write;
+    if writeln!(std::io::stdout().lock(), "{line}").is_err() {
+        std::process::exit(0);
+    }
 }
 
 fn main() {
@@ -171,9 +179,9 @@ fn main() {
     );
 
     if show > 0 {
-        println!("\nrules firing on benign real text:");
+        say(format_args!("\nrules firing on benign real text:"));
         for (rule, n) in &benign_total.rules {
-            println!("  {n:>5}  {rule}");
+            say(format_args!("  {n:>5}  {rule}"));
         }
     }
 }
