@@ -904,11 +904,11 @@ fn negated(folded: &Folded, cues: &[(u8, u32, u32)], s: u32, e: u32) -> bool {
             return true;
         }
         // A negation after the hit belongs to it unless a proposal or choice word starts in
-        // between: in 先付定金不然我不好安排 the 我不 is in the "otherwise" part.
+        // between, or inside the hit past its first character (a pattern may end on its
+        // pressure cue): in 先付定金不然我不好安排 the 我不 is in the "otherwise" part.
         let opens_between = || {
-            cues.iter().any(|&(c, x, _)| {
-                c & CUE_NOT_NEGATION != 0 && (x as usize) >= e && (x as usize) < a
-            })
+            cues.iter()
+                .any(|&(c, x, _)| c & CUE_NOT_NEGATION != 0 && (x as usize) > s && (x as usize) < a)
         };
         if cue & CUE_NEG_AFTER != 0
             && a >= e

@@ -172,14 +172,15 @@ fn held_out_general() {
 /// A third blind set (`tests/data/holdout-blind3-*`, 323 messages over all ten categories,
 /// 22 conversations, 85 hard negatives; written by a helper who saw neither the lexicons nor
 /// the dev set, and scored by nobody until the grammars were done). Before the grammars:
-/// tune 64/89, sealed 64/90, no false positive. With them: 69/89 and 69/90, FPR 0/72 and
-/// 1/72. Neither half has been tuned on. A regression guard at that level.
+/// tune 64/89, sealed 64/90, no false positive. With the first round: 69/89 and 69/90, FPR
+/// 0/72 and 1/72. The second round looked at the tune half's kinds of miss: tune 87/89,
+/// sealed 70/90. A regression guard at that level.
 #[test]
 fn held_out_blind_third_set() {
     let r = held_out(&["holdout-blind3-tune.jsonl", "holdout-blind3-sealed.jsonl"]);
     let (recall, fpr) = (r.recall(), r.false_positive_rate());
     assert!(
-        recall >= 0.77,
+        recall >= 0.87,
         "recall {recall:.3} ({}/{})",
         r.caught,
         r.scams
@@ -207,4 +208,49 @@ fn grammar_probes() {
         r.scams
     );
     assert!(fps <= 2, "{fps} false positives of {}", r.benign);
+}
+
+/// A fourth blind set (`tests/data/holdout-blind4-*`, 337 messages: many settings beyond the
+/// shop (second-hand deals, rentals, tickets, game accounts, pets), dialect and slang, 101 hard
+/// negatives; written blind like the third). Scored by nobody until measured: with the
+/// lexicons of the session start 95/182 caught (FP 6/155), with the first grammar round
+/// 113/182, with the second 119/182 (FP 6/155 throughout). Not tuned on. A regression guard.
+#[test]
+fn held_out_blind_fourth_set() {
+    let r = held_out(&["holdout-blind4-tune.jsonl", "holdout-blind4-sealed.jsonl"]);
+    let (recall, fpr) = (r.recall(), r.false_positive_rate());
+    assert!(
+        recall >= 0.65,
+        "recall {recall:.3} ({}/{})",
+        r.caught,
+        r.scams
+    );
+    assert!(
+        fpr <= 0.04,
+        "false-positive rate {fpr:.3} ({}/{})",
+        r.false_positives,
+        r.benign
+    );
+}
+
+/// The second round's probes (`tests/data/probes-grammar2.jsonl`: 100 scams and 90 tricky
+/// benign in regional and slang wording and new settings, scored 53/100 before any rule was
+/// written for them; then 20 + 20 written after the rules, 5/20 before the overlay). Tuning
+/// data: a regression guard at 118/120 caught, 2 false positives.
+#[test]
+fn grammar_probes_second_round() {
+    let r = held_out(&["probes-grammar2.jsonl"]);
+    assert!(
+        r.recall() >= 0.98,
+        "recall {:.3} ({}/{})",
+        r.recall(),
+        r.caught,
+        r.scams
+    );
+    assert!(
+        r.false_positives <= 2,
+        "{} false positives of {}",
+        r.false_positives,
+        r.benign
+    );
 }

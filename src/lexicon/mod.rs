@@ -58,6 +58,18 @@ pub(crate) const BUILTIN: &[(&str, &str)] = builtin!(
     "phishing_link_grammar.toml",
     "fake_payment_proof_grammar.toml",
     "platform_impersonation_grammar.toml",
+    // A second round: regional and slang words, new settings (second-hand, rentals,
+    // tickets, game accounts, pets), indirect shapes.
+    "off_platform_payment_grammar2.toml",
+    "off_platform_contact_grammar2.toml",
+    "deposit_first_grammar2.toml",
+    "address_change_after_payment_grammar2.toml",
+    "order_tampering_grammar2.toml",
+    "fake_refund_grammar2.toml",
+    "credential_request_grammar2.toml",
+    "phishing_link_grammar2.toml",
+    "fake_payment_proof_grammar2.toml",
+    "platform_impersonation_grammar2.toml",
 );
 
 /// The built-in lexicon files.
