@@ -214,7 +214,11 @@ fn grammar_probes() {
 /// shop (second-hand deals, rentals, tickets, game accounts, pets), dialect and slang, 101 hard
 /// negatives; written blind like the third). Scored by nobody until measured: with the
 /// lexicons of the session start 95/182 caught (FP 6/155), with the first grammar round
-/// 113/182, with the second 119/182 (FP 6/155 throughout). Not tuned on. A regression guard.
+/// 113/182, with the second 119/182 (FP 6/155 throughout). Then the tune half's five false
+/// positives (and only they) were read and fixed by kind: doubt cues (这个正常吗, 真的假的),
+/// refusing private payment (不收私下), scanning inside the platform's app, the buyer asking
+/// whether a deposit is needed. FP 0/78 on the tune half, the sealed half unchanged at 1/77;
+/// recall unchanged. A regression guard at that level.
 #[test]
 fn held_out_blind_fourth_set() {
     let r = held_out(&["holdout-blind4-tune.jsonl", "holdout-blind4-sealed.jsonl"]);
@@ -226,7 +230,7 @@ fn held_out_blind_fourth_set() {
         r.scams
     );
     assert!(
-        fpr <= 0.04,
+        fpr <= 0.01,
         "false-positive rate {fpr:.3} ({}/{})",
         r.false_positives,
         r.benign
