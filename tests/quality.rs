@@ -218,13 +218,14 @@ fn grammar_probes() {
 /// positives (and only they) were read and fixed by kind: doubt cues (这个正常吗, 真的假的),
 /// refusing private payment (不收私下), scanning inside the platform's app, the buyer asking
 /// whether a deposit is needed. FP 0/78 on the tune half, the sealed half unchanged at 1/77;
-/// recall unchanged. A regression guard at that level.
+/// recall unchanged. A third grammar round for the weakest categories read the tune half's
+/// misses by kind: tune 84/91, sealed 63/91 (from 61). A regression guard at that level.
 #[test]
 fn held_out_blind_fourth_set() {
     let r = held_out(&["holdout-blind4-tune.jsonl", "holdout-blind4-sealed.jsonl"]);
     let (recall, fpr) = (r.recall(), r.false_positive_rate());
     assert!(
-        recall >= 0.65,
+        recall >= 0.80,
         "recall {recall:.3} ({}/{})",
         r.caught,
         r.scams
@@ -253,6 +254,28 @@ fn grammar_probes_second_round() {
     );
     assert!(
         r.false_positives <= 2,
+        "{} false positives of {}",
+        r.false_positives,
+        r.benign
+    );
+}
+
+/// The third round's probes (`tests/data/probes-grammar3.jsonl`: 75 scams and 55 tricky benign
+/// for the six weakest categories, scored 42/75 before any rule was written for them; 14 scams
+/// written after the rules, 10/14 before two fixes; 45 benign stress sentences). Tuning data:
+/// a regression guard at 89/89 caught and 4 false positives of 100 (all from older rules).
+#[test]
+fn grammar_probes_third_round() {
+    let r = held_out(&["probes-grammar3.jsonl"]);
+    assert!(
+        r.recall() >= 0.98,
+        "recall {:.3} ({}/{})",
+        r.recall(),
+        r.caught,
+        r.scams
+    );
+    assert!(
+        r.false_positives <= 4,
         "{} false positives of {}",
         r.false_positives,
         r.benign

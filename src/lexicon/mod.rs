@@ -70,6 +70,13 @@ pub(crate) const BUILTIN: &[(&str, &str)] = builtin!(
     "phishing_link_grammar2.toml",
     "fake_payment_proof_grammar2.toml",
     "platform_impersonation_grammar2.toml",
+    // A third round for the weakest categories: indirect, routine-sounding steps.
+    "off_platform_payment_grammar3.toml",
+    "order_tampering_grammar3.toml",
+    "credential_request_grammar3.toml",
+    "phishing_link_grammar3.toml",
+    "fake_payment_proof_grammar3.toml",
+    "platform_impersonation_grammar3.toml",
 );
 
 /// The built-in lexicon files.
