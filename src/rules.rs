@@ -533,11 +533,18 @@ impl Engine {
         }
         folded.build_maps();
         let complete = |u: &Use| masks[u.pattern as usize] != 0;
-        for h in hits.iter() {
-            for u in self.term_uses[h.term as usize]
+        // A veto term that starts inside a proposal or choice word is part of that word, as
+        // negation cues are: the 不线下 of 要不线下交易 does not veto a private deal.
+        let inside_proposal = |start: u32| {
+            cue_spans
                 .iter()
-                .filter(|u| complete(u))
-            {
+                .any(|&(c, a, b)| c & CUE_NOT_NEGATION != 0 && a < start && start < b)
+        };
+        for h in hits.iter() {
+            for u in self.term_uses[h.term as usize].iter().filter(|u| {
+                complete(u)
+                    && !(self.patterns[u.pattern as usize].unless && inside_proposal(h.start))
+            }) {
                 cands.push(Cand {
                     pattern: u.pattern,
                     item: u.item,
