@@ -263,7 +263,9 @@ fn grammar_probes_second_round() {
 /// The third round's probes (`tests/data/probes-grammar3.jsonl`: 75 scams and 55 tricky benign
 /// for the six weakest categories, scored 42/75 before any rule was written for them; 14 scams
 /// written after the rules, 10/14 before two fixes; 45 benign stress sentences). Tuning data:
-/// a regression guard at 89/89 caught and 4 false positives of 100 (all from older rules).
+/// 89/89 caught and 4 false positives of 100, all from older rules; vetoes for two of those
+/// kinds (a complaint 已受理, a same-city delivery with the order 正常拍) and for a relative's
+/// payment the order shows as paid took it to 2. A regression guard at that level.
 #[test]
 fn grammar_probes_third_round() {
     let r = held_out(&["probes-grammar3.jsonl"]);
@@ -275,7 +277,7 @@ fn grammar_probes_third_round() {
         r.scams
     );
     assert!(
-        r.false_positives <= 4,
+        r.false_positives <= 2,
         "{} false positives of {}",
         r.false_positives,
         r.benign
