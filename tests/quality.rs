@@ -219,7 +219,9 @@ fn grammar_probes() {
 /// refusing private payment (不收私下), scanning inside the platform's app, the buyer asking
 /// whether a deposit is needed. FP 0/78 on the tune half, the sealed half unchanged at 1/77;
 /// recall unchanged. A third grammar round for the weakest categories read the tune half's
-/// misses by kind: tune 84/91, sealed 63/91 (from 61). A regression guard at that level.
+/// misses by kind: tune 84/91, sealed 63/91 (from 61); two more kinds from its misses
+/// (先表示一下诚意, a recipient phone changed after payment): tune 86/91, sealed unchanged.
+/// A regression guard at that level.
 #[test]
 fn held_out_blind_fourth_set() {
     let r = held_out(&["holdout-blind4-tune.jsonl", "holdout-blind4-sealed.jsonl"]);
