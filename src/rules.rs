@@ -474,26 +474,10 @@ impl Engine {
             if cue & !CUE_WARNING != 0 {
                 cue_spans.push((cue, h.start, h.end));
             }
-            for u in &self.term_uses[h.term as usize] {
-                mark(masks, u);
-            }
         }
-        for t in tokens.iter() {
-            for (kind, u) in &self.token_uses {
-                if *kind == t.kind {
-                    mark(masks, u);
-                }
-            }
-        }
+        self.mark_items(hits, tokens, masks);
         full.clear();
-        for &p in touched.iter() {
-            let all_items = ANCHORED | ((1u32 << self.patterns[p as usize].items) - 1);
-            if masks[p as usize] == all_items {
-                full.push(p);
-            } else {
-                masks[p as usize] = 0;
-            }
-        }
+        self.keep_complete(touched, masks, full);
         // An `unless` pattern matters only to a rule that could fire: one with a positive
         // pattern complete. Those rules' vetoes are anchored now and their items marked in
         // one more pass over the hits.
@@ -505,26 +489,8 @@ impl Engine {
             }
         }
         if touched.len() > vetoes_from {
-            for h in hits.iter() {
-                for u in &self.term_uses[h.term as usize] {
-                    mark(masks, u);
-                }
-            }
-            for t in tokens.iter() {
-                for (kind, u) in &self.token_uses {
-                    if *kind == t.kind {
-                        mark(masks, u);
-                    }
-                }
-            }
-            for &q in &touched[vetoes_from..] {
-                let all_items = ANCHORED | ((1u32 << self.patterns[q as usize].items) - 1);
-                if masks[q as usize] == all_items {
-                    full.push(q);
-                } else {
-                    masks[q as usize] = 0;
-                }
-            }
+            self.mark_items(hits, tokens, masks);
+            self.keep_complete(&touched[vetoes_from..], masks, full);
         }
         if full.is_empty() {
             // No pattern has all its items: nothing can match (the usual case), and the map
@@ -683,6 +649,35 @@ impl Engine {
             }
         }
         outcome
+    }
+
+    /// Marks the items that the hits and tokens fill, in every anchored pattern.
+    fn mark_items(&self, hits: &[Hit], tokens: &[TokenHit], masks: &mut [u32]) {
+        for h in hits {
+            for u in &self.term_uses[h.term as usize] {
+                mark(masks, u);
+            }
+        }
+        for t in tokens {
+            for (kind, u) in &self.token_uses {
+                if *kind == t.kind {
+                    mark(masks, u);
+                }
+            }
+        }
+    }
+
+    /// Appends to `full` the patterns of `anchored` with every item marked, and clears the
+    /// masks of the others.
+    fn keep_complete(&self, anchored: &[u32], masks: &mut [u32], full: &mut Vec<u32>) {
+        for &p in anchored {
+            let all_items = ANCHORED | ((1u32 << self.patterns[p as usize].items) - 1);
+            if masks[p as usize] == all_items {
+                full.push(p);
+            } else {
+                masks[p as usize] = 0;
+            }
+        }
     }
 
     /// The finding of `rule` on folded bytes `s..e` of the message. The message's amounts
