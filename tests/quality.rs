@@ -92,22 +92,46 @@ fn held_out(files: &[&str]) -> scamscan::eval::Rates {
     sum
 }
 
+/// Fails unless recall over `r` is at least `at_least`.
+fn assert_recall(r: &scamscan::eval::Rates, at_least: f64) {
+    let recall = r.recall();
+    assert!(
+        recall >= at_least,
+        "recall {recall:.3} ({}/{}), below {at_least}",
+        r.caught,
+        r.scams
+    );
+}
+
+/// Fails unless the false-positive rate over `r` is at most `at_most`.
+fn assert_false_positive_rate(r: &scamscan::eval::Rates, at_most: f64) {
+    let fpr = r.false_positive_rate();
+    assert!(
+        fpr <= at_most,
+        "false-positive rate {fpr:.3} ({}/{}), above {at_most}",
+        r.false_positives,
+        r.benign
+    );
+}
+
+/// Fails unless at most `at_most` benign messages of `r` were flagged.
+fn assert_false_positives(r: &scamscan::eval::Rates, at_most: usize) {
+    assert!(
+        r.false_positives <= at_most,
+        "{} false positives of {}, above {at_most}",
+        r.false_positives,
+        r.benign
+    );
+}
+
 /// The held-out set (`tests/data/holdout-*.jsonl`, written without seeing the lexicons).
 /// `holdout-tune` was used once to find general gaps; `holdout-sealed` never was. Both are
 /// regression guards at the level measured when they were introduced.
 #[test]
 fn held_out_recall_and_false_positive_rate() {
     let r = held_out(&["holdout-tune.jsonl", "holdout-sealed.jsonl"]);
-    let (recall, fpr) = (r.recall(), r.false_positive_rate());
-    let (caught, scams, fps, benign) = (r.caught, r.scams, r.false_positives, r.benign);
-    assert!(
-        recall >= 0.85,
-        "held-out recall {recall:.3} ({caught}/{scams})"
-    );
-    assert!(
-        fpr <= 0.03,
-        "held-out false-positive rate {fpr:.3} ({fps}/{benign})"
-    );
+    assert_recall(&r, 0.85);
+    assert_false_positive_rate(&r, 0.03);
 }
 
 /// Held-out conversations for repeated change requests (`tests/data/holdout-seller-guide-*`,
@@ -120,10 +144,8 @@ fn held_out_repeated_changes() {
         "holdout-seller-guide-tune.jsonl",
         "holdout-seller-guide-sealed.jsonl",
     ]);
-    let (recall, fpr) = (r.recall(), r.false_positive_rate());
-    let (caught, scams, fps, benign) = (r.caught, r.scams, r.false_positives, r.benign);
-    assert!(recall >= 0.80, "recall {recall:.3} ({caught}/{scams})");
-    assert!(fpr <= 0.02, "false-positive rate {fpr:.3} ({fps}/{benign})");
+    assert_recall(&r, 0.80);
+    assert_false_positive_rate(&r, 0.02);
 }
 
 /// Held-out evasions (`tests/data/holdout-evasions-*`, 96 messages written by a helper who
@@ -136,12 +158,8 @@ fn held_out_evasions() {
         "holdout-evasions-tune.jsonl",
         "holdout-evasions-sealed.jsonl",
     ]);
-    let (recall, caught, scams, fps) = (r.recall(), r.caught, r.scams, r.false_positives);
-    assert!(
-        recall >= 0.90,
-        "evasion recall {recall:.3} ({caught}/{scams})"
-    );
-    assert_eq!(fps, 0, "false positives on held-out hard negatives");
+    assert_recall(&r, 0.90);
+    assert_false_positives(&r, 0);
 }
 
 /// A second general held-out set (`tests/data/holdout-general-*`, 254 messages over all ten
@@ -154,19 +172,8 @@ fn held_out_evasions() {
 #[test]
 fn held_out_general() {
     let r = held_out(&["holdout-general-tune.jsonl", "holdout-general-sealed.jsonl"]);
-    let (recall, fpr) = (r.recall(), r.false_positive_rate());
-    assert!(
-        recall >= 0.79,
-        "recall {recall:.3} ({}/{})",
-        r.caught,
-        r.scams
-    );
-    assert!(
-        fpr <= 0.02,
-        "false-positive rate {fpr:.3} ({}/{})",
-        r.false_positives,
-        r.benign
-    );
+    assert_recall(&r, 0.79);
+    assert_false_positive_rate(&r, 0.02);
 }
 
 /// A third blind set (`tests/data/holdout-blind3-*`, 323 messages over all ten categories,
@@ -178,19 +185,8 @@ fn held_out_general() {
 #[test]
 fn held_out_blind_third_set() {
     let r = held_out(&["holdout-blind3-tune.jsonl", "holdout-blind3-sealed.jsonl"]);
-    let (recall, fpr) = (r.recall(), r.false_positive_rate());
-    assert!(
-        recall >= 0.87,
-        "recall {recall:.3} ({}/{})",
-        r.caught,
-        r.scams
-    );
-    assert!(
-        fpr <= 0.01,
-        "false-positive rate {fpr:.3} ({}/{})",
-        r.false_positives,
-        r.benign
-    );
+    assert_recall(&r, 0.87);
+    assert_false_positive_rate(&r, 0.01);
 }
 
 /// The probes the grammars were written against (`tests/data/probes-grammar.jsonl`, 223
@@ -200,14 +196,8 @@ fn held_out_blind_third_set() {
 #[test]
 fn grammar_probes() {
     let r = held_out(&["probes-grammar.jsonl"]);
-    let (recall, fps) = (r.recall(), r.false_positives);
-    assert!(
-        recall >= 0.98,
-        "recall {recall:.3} ({}/{})",
-        r.caught,
-        r.scams
-    );
-    assert!(fps <= 2, "{fps} false positives of {}", r.benign);
+    assert_recall(&r, 0.98);
+    assert_false_positives(&r, 2);
 }
 
 /// A fourth blind set (`tests/data/holdout-blind4-*`, 337 messages: many settings beyond the
@@ -225,19 +215,8 @@ fn grammar_probes() {
 #[test]
 fn held_out_blind_fourth_set() {
     let r = held_out(&["holdout-blind4-tune.jsonl", "holdout-blind4-sealed.jsonl"]);
-    let (recall, fpr) = (r.recall(), r.false_positive_rate());
-    assert!(
-        recall >= 0.80,
-        "recall {recall:.3} ({}/{})",
-        r.caught,
-        r.scams
-    );
-    assert!(
-        fpr <= 0.01,
-        "false-positive rate {fpr:.3} ({}/{})",
-        r.false_positives,
-        r.benign
-    );
+    assert_recall(&r, 0.80);
+    assert_false_positive_rate(&r, 0.01);
 }
 
 /// The second round's probes (`tests/data/probes-grammar2.jsonl`: 100 scams and 90 tricky
@@ -247,19 +226,8 @@ fn held_out_blind_fourth_set() {
 #[test]
 fn grammar_probes_second_round() {
     let r = held_out(&["probes-grammar2.jsonl"]);
-    assert!(
-        r.recall() >= 0.98,
-        "recall {:.3} ({}/{})",
-        r.recall(),
-        r.caught,
-        r.scams
-    );
-    assert!(
-        r.false_positives <= 2,
-        "{} false positives of {}",
-        r.false_positives,
-        r.benign
-    );
+    assert_recall(&r, 0.98);
+    assert_false_positives(&r, 2);
 }
 
 /// The third round's probes (`tests/data/probes-grammar3.jsonl`: 75 scams and 55 tricky benign
@@ -271,17 +239,6 @@ fn grammar_probes_second_round() {
 #[test]
 fn grammar_probes_third_round() {
     let r = held_out(&["probes-grammar3.jsonl"]);
-    assert!(
-        r.recall() >= 0.98,
-        "recall {:.3} ({}/{})",
-        r.recall(),
-        r.caught,
-        r.scams
-    );
-    assert!(
-        r.false_positives <= 2,
-        "{} false positives of {}",
-        r.false_positives,
-        r.benign
-    );
+    assert_recall(&r, 0.98);
+    assert_false_positives(&r, 2);
 }
