@@ -104,6 +104,20 @@ struct Unit {
     space_before: bool,
 }
 
+impl Unit {
+    /// Character `ch`, kept as typed, that starts at byte `start` of the original text.
+    #[inline]
+    fn as_typed(ch: char, start: u32) -> Unit {
+        Unit {
+            ch,
+            orig_start: start,
+            orig_end: start + ch.len_utf8() as u32,
+            fold: Fold::default(),
+            space_before: false,
+        }
+    }
+}
+
 impl Folded {
     /// The original byte range of the folded byte range `start..end` (`start < end`).
     pub(crate) fn original_span(&self, start: usize, end: usize) -> (usize, usize) {
@@ -172,14 +186,7 @@ pub(crate) fn fold_into(text: &str, out: &mut Folded) {
             }
             if fast_plain() && folder.pending.is_empty() && !folder.dropped_invisible && is_plain(c)
             {
-                let s = start as u32;
-                folder.units.push(Unit {
-                    ch: c,
-                    orig_start: s,
-                    orig_end: s + c.len_utf8() as u32,
-                    fold: Fold::default(),
-                    space_before: false,
-                });
+                folder.units.push(Unit::as_typed(c, start as u32));
                 folder.prev_word = Some(c);
             } else {
                 folder.cluster(start, &text[start..start + c.len_utf8()]);
@@ -290,14 +297,7 @@ impl<'a> Folder<'a> {
             // An emoji sequence (ZWJ, flag, skin tone) is held whole: dropped whole inside a
             // word, kept whole (and unfolded) elsewhere.
             for (offset, c) in grapheme.char_indices() {
-                let cos = os + offset as u32;
-                self.pending.push(Unit {
-                    ch: c,
-                    orig_start: cos,
-                    orig_end: cos + c.len_utf8() as u32,
-                    fold: Fold::default(),
-                    space_before: false,
-                });
+                self.pending.push(Unit::as_typed(c, os + offset as u32));
             }
             return;
         }
