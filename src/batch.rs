@@ -10,15 +10,12 @@
 //! all, so memory stays flat however many conversations a log holds. The result is the same
 //! as scanning the records one by one.
 
-use std::collections::hash_map::RandomState;
-use std::collections::HashMap;
-use std::hash::{BuildHasher, BuildHasherDefault, Hash, Hasher};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use crate::conversation::ConversationState;
+pub use crate::conversation_map::ConversationMap;
 use crate::io::{BlockItem, BlockRead, FieldMap, RecordError, RecordReader, RecordRef};
 use crate::{Detector, Error, Report};
 
@@ -93,136 +90,6 @@ impl Summary {
     /// Messages per second over the whole scan.
     pub fn messages_per_second(&self) -> f64 {
         self.read as f64 / self.elapsed.as_secs_f64().max(1e-9)
-    }
-}
-
-/// Conversation states with least-recently-used eviction.
-///
-/// An entry is the conversation id's 128-bit digest, the state packed into one allocation
-/// (varints: about 16 bytes plus its message ids) and a last-use stamp: about 100 bytes a
-/// conversation with the table's slack and the allocator's share (BENCHMARKS.md). When the map
-/// grows past its capacity it forgets, in one sweep, every conversation but the most recently
-/// used 90%: eviction is least-recently-used in batches, which needs no ordering structure
-/// beside the map and keeps the per-message cost at a hash lookup.
-#[derive(Debug, Default)]
-pub struct ConversationMap {
-    /// Conversation id digest -> (packed state, last use).
-    map: HashMap<Digest, (Box<[u8]>, u64), BuildHasherDefault<DigestHasher>>,
-    keys: DigestKeys,
-    clock: u64,
-    capacity: usize,
-    evicted: u64,
-}
-
-/// A conversation id reduced to 128 bits. Storing the id itself would cost as much as the
-/// state; two ids share a digest with probability 2^-128 per pair, and since the hash keys
-/// are drawn per map, whoever writes the ids cannot steer two of them together.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Digest(u64, u64);
-
-impl Hash for Digest {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        // Already uniformly distributed: half of it is the table's hash.
-        state.write_u64(self.0);
-    }
-}
-
-/// Passes a [`Digest`]'s first half through as the table's hash.
-#[derive(Default)]
-struct DigestHasher(u64);
-
-impl Hasher for DigestHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        // Only reached if something other than a Digest is hashed: still a valid hash.
-        for &b in bytes {
-            self.0 = self.0.rotate_left(8) ^ u64::from(b);
-        }
-    }
-
-    fn write_u64(&mut self, x: u64) {
-        self.0 = x;
-    }
-}
-
-/// Two independently keyed SipHash instances, one per digest half.
-#[derive(Debug, Default)]
-struct DigestKeys(RandomState, RandomState);
-
-impl DigestKeys {
-    fn digest(&self, key: &str) -> Digest {
-        Digest(self.0.hash_one(key), self.1.hash_one(key))
-    }
-}
-
-impl ConversationMap {
-    /// A map that keeps at most `capacity` conversations (at least one).
-    pub fn new(capacity: usize) -> ConversationMap {
-        ConversationMap {
-            capacity: capacity.max(1),
-            ..ConversationMap::default()
-        }
-    }
-
-    /// A conversation's state (a new one if unknown or evicted), to be handed back with
-    /// [`ConversationMap::put`]. The entry stays in place meanwhile: removing it and inserting
-    /// it again would leave a tombstone per message, and tombstones made the table grow to
-    /// 2.6 times its entries.
-    pub fn take(&mut self, key: &str) -> ConversationState {
-        self.map
-            .get(&self.keys.digest(key))
-            .map(|(s, _)| ConversationState::unpack(s))
-            .unwrap_or_default()
-    }
-
-    /// Puts a state back as the most recently used, evicting past capacity. A state with no
-    /// signal carries nothing and is not kept, so quiet conversations cost no memory.
-    pub fn put(&mut self, key: &str, state: ConversationState) {
-        if !state.has_signals() {
-            return;
-        }
-        self.clock += 1;
-        self.map
-            .insert(self.keys.digest(key), (state.pack(), self.clock));
-        if self.map.len() > self.capacity {
-            let keep = (self.capacity - self.capacity.div_ceil(10)) as u64;
-            let oldest_kept = self.clock.saturating_sub(keep);
-            let before = self.map.len();
-            // Drained and filled again rather than `retain`ed: erasing in a full table
-            // leaves tombstones, and over many sweeps they made the table double (2.6 slots
-            // per entry). Draining keeps the allocation and leaves no tombstone.
-            let mut kept = Vec::with_capacity(keep as usize);
-            kept.extend(
-                self.map
-                    .drain()
-                    .filter(|(_, (_, stamp))| *stamp > oldest_kept),
-            );
-            self.map.extend(kept);
-            self.evicted += (before - self.map.len()) as u64;
-        }
-    }
-
-    /// Whether the state of conversation `key` is held.
-    pub fn contains(&self, key: &str) -> bool {
-        self.map.contains_key(&self.keys.digest(key))
-    }
-
-    /// Conversations held now.
-    pub fn len(&self) -> usize {
-        self.map.len()
-    }
-
-    /// True when no conversation is held.
-    pub fn is_empty(&self) -> bool {
-        self.map.is_empty()
-    }
-
-    /// Conversations forgotten so far because the map was full.
-    pub fn evicted(&self) -> u64 {
-        self.evicted
     }
 }
 
@@ -339,32 +206,4 @@ fn scan_chunk<'a>(
             }
         })
         .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn conversation_map_evicts_least_recently_used() {
-        let marked = || {
-            let mut s = ConversationState::new();
-            s.raise(0, "m");
-            s
-        };
-        let mut m = ConversationMap::new(10);
-        for k in 0..10 {
-            m.put(&format!("k{k}"), marked());
-        }
-        let k0 = m.take("k0");
-        m.put("k0", k0);
-        m.put("quiet", ConversationState::new());
-        assert_eq!(m.len(), 10);
-        m.put("new", marked());
-        // Over capacity: everything but the 9 most recently used is forgotten.
-        assert_eq!(m.len(), 9);
-        assert_eq!(m.evicted(), 2);
-        assert!(m.contains("k0") && m.contains("new"));
-        assert!(!m.contains("k1") && !m.contains("k2"));
-    }
 }

@@ -66,6 +66,7 @@
 pub mod amount;
 pub mod batch;
 mod conversation;
+mod conversation_map;
 mod detector;
 mod error;
 pub mod eval;

@@ -31,7 +31,7 @@ use axum::Router;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::conversation::{ConversationState, Speaker, Turn};
+use crate::conversation::{ConversationState, PackedState, Speaker, Turn};
 use crate::io::OutputLine;
 use crate::{Detector, DetectorBuilder, Error};
 
@@ -137,10 +137,10 @@ impl AppState {
     }
 }
 
-/// Conversation states by id, each packed into one allocation, with its last use.
+/// Conversation states by id, each packed (in place when small), with its last use.
 #[derive(Default)]
 struct Conversations {
-    map: HashMap<String, (Box<[u8]>, Instant)>,
+    map: HashMap<String, (PackedState, Instant)>,
 }
 
 impl Conversations {
@@ -148,13 +148,15 @@ impl Conversations {
     /// and inserting again would leave a tombstone in the table per message).
     fn take(&self, id: &str, ttl: Duration) -> ConversationState {
         match self.map.get(id) {
-            Some((state, used)) if used.elapsed() <= ttl => ConversationState::unpack(state),
+            Some((state, used)) if used.elapsed() <= ttl => {
+                ConversationState::unpack(state.as_bytes(), id)
+            }
             _ => ConversationState::new(),
         }
     }
 
     fn put(&mut self, id: &str, state: ConversationState, max: usize, ttl: Duration) {
-        let entry = (state.pack(), Instant::now());
+        let entry = (state.pack(id), Instant::now());
         match self.map.get_mut(id) {
             Some(slot) => *slot = entry,
             None => {

@@ -1,0 +1,290 @@
+//! The batch scan's bounded map of conversation states.
+//!
+//! A log of billions of messages can hold millions of conversations, and the map must stay
+//! small and flat however long the log is. So an entry is 40 bytes with no allocation of its
+//! own for the usual state: a 96-bit digest of the conversation id instead of the id, a
+//! 32-bit last-use stamp, and the state packed in place ([`PackedState`]). Entries sit in one
+//! vector; an index of `u32` slots (open addressing, linear probing, at most three quarters
+//! full, sized to the entries rather than to a power of two) finds them. Eviction compacts the vector and rebuilds the index, so no tombstone is ever
+//! left behind and nothing is copied into a second table.
+
+use std::collections::hash_map::RandomState;
+use std::hash::BuildHasher;
+
+use crate::conversation::{ConversationState, PackedState};
+
+/// Conversations a map can be asked to keep: entry numbers must fit the `u32` index, and
+/// last-use ages the `u32` stamps.
+const MAX_CAPACITY: usize = 1 << 30;
+
+/// Entries reserved by the first insert (10 MiB of address space at most).
+const RESERVE_AT_ONCE: usize = 1 << 18;
+
+/// The state of recently active conversations, by conversation id, bounded in size.
+///
+/// A conversation that never raised a signal is not kept at all, so quiet conversations
+/// cost nothing. When the map grows past its capacity it forgets, in one sweep, every
+/// conversation but the most recently used 90%: eviction is least-recently-used in
+/// batches, which needs no ordering structure beside the map and keeps the per-message
+/// cost at a hash lookup. About 45 bytes a kept conversation (BENCHMARKS.md).
+#[derive(Debug, Default)]
+pub struct ConversationMap {
+    entries: Vec<Entry>,
+    /// Slot -> entry number + 1; 0 is an empty slot. At most three quarters full, so a
+    /// probe always reaches an empty slot.
+    index: Vec<u32>,
+    keys: DigestKeys,
+    /// Counts `put`s; wraps, and ages are taken with wrapping subtraction.
+    clock: u32,
+    capacity: usize,
+    evicted: u64,
+}
+
+#[derive(Debug)]
+struct Entry {
+    /// The [`Digest`], its fields laid out beside the stamp so that the entry has no padding.
+    high: u64,
+    low: u32,
+    /// `clock` at the last `put`.
+    stamp: u32,
+    state: PackedState,
+}
+
+impl Entry {
+    fn digest(&self) -> Digest {
+        Digest {
+            high: self.high,
+            low: self.low,
+        }
+    }
+}
+
+/// A conversation id reduced to 96 bits. Storing the id itself would cost more than the
+/// state; two live ids share a digest with probability about n * 2^-96 per lookup, and
+/// since the hash keys are drawn per map, whoever writes the ids cannot steer two together.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Digest {
+    /// Also the index's hash.
+    high: u64,
+    low: u32,
+}
+
+/// Two independently keyed SipHash instances, one per part of the digest.
+#[derive(Debug, Default)]
+struct DigestKeys(RandomState, RandomState);
+
+impl DigestKeys {
+    fn digest(&self, key: &str) -> Digest {
+        Digest {
+            high: self.0.hash_one(key),
+            low: self.1.hash_one(key) as u32,
+        }
+    }
+}
+
+impl ConversationMap {
+    /// A map that keeps at most `capacity` conversations (at least one, at most 2^30).
+    pub fn new(capacity: usize) -> ConversationMap {
+        ConversationMap {
+            capacity: capacity.clamp(1, MAX_CAPACITY),
+            ..ConversationMap::default()
+        }
+    }
+
+    /// A conversation's state (a new one if unknown or evicted), to be handed back with
+    /// [`ConversationMap::put`].
+    pub fn take(&self, key: &str) -> ConversationState {
+        match self.find(self.keys.digest(key)) {
+            Ok(at) => ConversationState::unpack(self.entries[at].state.as_bytes(), key),
+            Err(_) => ConversationState::new(),
+        }
+    }
+
+    /// Puts a state back as the most recently used, evicting past capacity. A state with no
+    /// signal carries nothing and is not kept.
+    pub fn put(&mut self, key: &str, state: ConversationState) {
+        if !state.has_signals() {
+            return;
+        }
+        self.clock = self.clock.wrapping_add(1);
+        let digest = self.keys.digest(key);
+        let state = state.pack(key);
+        match self.find(digest) {
+            Ok(at) => {
+                let entry = &mut self.entries[at];
+                entry.stamp = self.clock;
+                entry.state = state;
+                return;
+            }
+            Err(slot) if (self.entries.len() + 1) * 4 <= self.index.len() * 3 => {
+                self.push(slot, digest, state);
+            }
+            Err(_) => {
+                self.push_unindexed(digest, state);
+                self.reindex();
+            }
+        }
+        if self.entries.len() > self.capacity {
+            self.evict();
+        }
+    }
+
+    /// Whether the state of conversation `key` is held.
+    pub fn contains(&self, key: &str) -> bool {
+        self.find(self.keys.digest(key)).is_ok()
+    }
+
+    /// Conversations held now.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// True when no conversation is held.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Conversations forgotten so far because the map was full.
+    pub fn evicted(&self) -> u64 {
+        self.evicted
+    }
+
+    /// The entry holding `digest`, or the empty slot where it would go.
+    fn find(&self, digest: Digest) -> Result<usize, usize> {
+        if self.index.is_empty() {
+            return Err(0);
+        }
+        let mut slot = home_slot(digest.high, self.index.len());
+        // The index is at most three quarters full, so the probe meets an empty slot.
+        loop {
+            match self.index[slot] {
+                0 => return Err(slot),
+                n => {
+                    let at = n as usize - 1;
+                    if self.entries[at].digest() == digest {
+                        return Ok(at);
+                    }
+                }
+            }
+            slot = next_slot(slot, self.index.len());
+        }
+    }
+
+    fn push(&mut self, slot: usize, digest: Digest, state: PackedState) {
+        self.push_unindexed(digest, state);
+        // Entry numbers stay below MAX_CAPACITY + 1, far below u32::MAX.
+        self.index[slot] = self.entries.len() as u32;
+    }
+
+    /// Appends an entry. The first one reserves room for the whole capacity (up to
+    /// [`RESERVE_AT_ONCE`] entries): the vector then never grows by copying, which would
+    /// hold the old and the new copy at once, and pages not yet written cost no memory.
+    /// Past that it grows by at most what the capacity allows.
+    fn push_unindexed(&mut self, digest: Digest, state: PackedState) {
+        if self.entries.len() == self.entries.capacity() {
+            let room = self.capacity + 1 - self.entries.len().min(self.capacity);
+            let step = match self.entries.len() {
+                0 => RESERVE_AT_ONCE,
+                len => len,
+            };
+            self.entries.reserve_exact(step.min(room.max(1)));
+        }
+        self.entries.push(Entry {
+            high: digest.high,
+            low: digest.low,
+            stamp: self.clock,
+            state,
+        });
+    }
+
+    /// Rebuilds the index for the current entries, two thirds full: room for half as many
+    /// again before the next rebuild.
+    fn reindex(&mut self) {
+        let slots = (self.entries.len() * 3 / 2).max(32);
+        // Freed before the new one is made: no moment holds both.
+        self.index = Vec::new();
+        self.index = vec![0; slots];
+        for (n, entry) in self.entries.iter().enumerate() {
+            let mut slot = home_slot(entry.high, slots);
+            while self.index[slot] != 0 {
+                slot = next_slot(slot, slots);
+            }
+            // n < entries.len() <= MAX_CAPACITY + 1: fits u32.
+            self.index[slot] = n as u32 + 1;
+        }
+    }
+
+    /// Forgets every conversation but the most recently used 90% of the capacity.
+    fn evict(&mut self) {
+        let keep = (self.capacity - self.capacity.div_ceil(10)) as u32;
+        let clock = self.clock;
+        let before = self.entries.len();
+        // Stamps are distinct and every live one is younger than capacity + 1 puts (older
+        // ones were evicted by an earlier sweep), so wrapping ages are exact.
+        self.entries.retain(|e| clock.wrapping_sub(e.stamp) < keep);
+        self.evicted += (before - self.entries.len()) as u64;
+        self.reindex();
+    }
+}
+
+/// Where a probe for `hash` starts in an index of `slots` slots: the high bits of
+/// `hash * slots`, which spreads a uniform hash over any length, not only powers of two.
+fn home_slot(hash: u64, slots: usize) -> usize {
+    ((u128::from(hash) * slots as u128) >> 64) as usize
+}
+
+fn next_slot(slot: usize, slots: usize) -> usize {
+    if slot + 1 == slots {
+        0
+    } else {
+        slot + 1
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn marked() -> ConversationState {
+        let mut s = ConversationState::new();
+        s.raise(0, "m");
+        s
+    }
+
+    #[test]
+    fn evicts_least_recently_used() {
+        let mut m = ConversationMap::new(10);
+        for k in 0..10 {
+            m.put(&format!("k{k}"), marked());
+        }
+        let k0 = m.take("k0");
+        m.put("k0", k0);
+        m.put("quiet", ConversationState::new());
+        assert_eq!(m.len(), 10);
+        m.put("new", marked());
+        // Over capacity: everything but the 9 most recently used is forgotten.
+        assert_eq!(m.len(), 9);
+        assert_eq!(m.evicted(), 2);
+        assert!(m.contains("k0") && m.contains("new"));
+        assert!(!m.contains("k1") && !m.contains("k2"));
+    }
+
+    #[test]
+    fn keeps_states_through_growth_and_sweeps() {
+        let mut m = ConversationMap::new(1000);
+        for k in 0..5000u32 {
+            let mut s = m.take(&format!("c{}", k % 1500));
+            s.raise((k % 7) as u16, &format!("c{}-m{k}", k % 1500));
+            m.put(&format!("c{}", k % 1500), s);
+            assert!(m.len() <= 1000);
+            // The index stays at most three quarters full.
+            assert!(m.len() * 4 <= m.index.len() * 3);
+        }
+        // The last 900 distinct conversations put are all still there, with their states.
+        for k in 4100..5000u32 {
+            let s = m.take(&format!("c{}", k % 1500));
+            assert!(s.signal((k % 7) as u16).is_some(), "c{} lost", k % 1500);
+        }
+        assert_eq!(std::mem::size_of::<Entry>(), 40);
+    }
+}
