@@ -11,6 +11,7 @@ use crate::lexicon::schema::ExampleSchema;
 use crate::lexicon::{builtin_sources, read_dir_sources, LexiconSet, LexiconSource, RuleDef};
 use crate::report::{Category, Report, Severity};
 use crate::rules::{build_report, Engine, Outcome, Scratch, DEFAULT_LARGE_AMOUNT};
+use crate::scorer::{Scorer, SCORER_FILE, SCORER_MODEL};
 
 thread_local! {
     static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
@@ -107,6 +108,7 @@ pub struct DetectorBuilder {
     preload_segmenter: bool,
     verify_examples: bool,
     large_amount: Option<f64>,
+    scorer: bool,
 }
 
 impl Default for DetectorBuilder {
@@ -117,6 +119,7 @@ impl Default for DetectorBuilder {
             preload_segmenter: false,
             verify_examples: true,
             large_amount: Some(DEFAULT_LARGE_AMOUNT),
+            scorer: false,
         }
     }
 }
@@ -162,6 +165,15 @@ impl DetectorBuilder {
         self
     }
 
+    /// Whether the n-gram scorer (the second stage, `src/scorer.rs`) adds findings where the
+    /// rules found nothing of a category (default: no). It catches more of the wording no rule
+    /// names, at the cost of more false positives (README, quality); it ships with the
+    /// built-in lexicons and is left out with them.
+    pub fn scorer(mut self, yes: bool) -> DetectorBuilder {
+        self.scorer = yes;
+        self
+    }
+
     /// Findings with a money amount of at least this many yuan are raised one severity step,
     /// and their explanation says so (default 1000; `None` turns it off).
     pub fn large_amount(mut self, yuan: Option<f64>) -> DetectorBuilder {
@@ -190,6 +202,14 @@ impl DetectorBuilder {
         let set = LexiconSet::from_layers(&layers)?;
         let mut engine = Engine::compile(&set)?;
         engine.large_amount = self.large_amount;
+        if self.builtin && self.scorer {
+            let scorer =
+                Scorer::builtin().map_err(|e| Error::lexicon(SCORER_FILE, None, None, e))?;
+            for b in b"scorer\0".iter().chain(SCORER_MODEL) {
+                hash = (hash ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+            }
+            engine.scorer = Some(scorer);
+        }
         if self.preload_segmenter {
             engine.segmenter.warm_up();
         }

@@ -77,6 +77,7 @@ mod matcher;
 mod normalize;
 mod report;
 mod rules;
+mod scorer;
 mod segment;
 #[cfg(feature = "server")]
 pub mod server;

@@ -16,6 +16,7 @@ use crate::lexicon::LexiconSet;
 use crate::matcher::{find_tokens, Hit, Matcher, TokenHit};
 use crate::normalize::{fold, fold_into, is_han, Folded};
 use crate::report::{Category, Finding, Report, Severity};
+use crate::scorer::{Scored, Scorer};
 use crate::segment::Segmenter;
 
 /// A negation cue counts when it ends at most this many characters before a hit.
@@ -93,6 +94,8 @@ pub(crate) struct Engine {
     pub segmenter: Segmenter,
     /// Findings with an amount at or above this many yuan are raised one step.
     pub large_amount: Option<f64>,
+    /// The second stage, for wording no rule spells out (`None`: rules only).
+    pub scorer: Option<Scorer>,
 }
 
 /// Per-thread buffers reused from message to message.
@@ -111,6 +114,8 @@ pub(crate) struct Scratch {
     touched: Vec<u32>,
     /// Anchored patterns with every item present.
     full: Vec<u32>,
+    buckets: Vec<u32>,
+    scored: Vec<Scored>,
 }
 
 /// The default large-amount threshold in yuan (the seller's guide: take care with large deals).
@@ -400,6 +405,7 @@ impl Engine {
                 .collect(),
             segmenter: Segmenter::new(extra),
             large_amount: Some(DEFAULT_LARGE_AMOUNT),
+            scorer: None,
         })
     }
 
@@ -417,6 +423,101 @@ impl Engine {
     /// conditions for [`Engine::resolve`], so that messages can be scanned in parallel and
     /// their context applied afterwards, in order, cheaply.
     pub(crate) fn scan(&self, turn: Turn<'_>, scratch: &mut Scratch) -> Outcome {
+        let mut outcome = self.scan_rules(turn, scratch);
+        if let Some(scorer) = &self.scorer {
+            self.add_scored(scorer, turn, scratch, &mut outcome);
+        }
+        outcome
+    }
+
+    /// The second stage: a finding per category the scorer reports and the rules did not,
+    /// unless the message warns, or the evidence is negated, asked about or allowed, exactly
+    /// as a rule's would be. Runs after [`Engine::scan_rules`], on the folded text and hits it
+    /// left in `scratch`.
+    fn add_scored(
+        &self,
+        scorer: &Scorer,
+        turn: Turn<'_>,
+        scratch: &mut Scratch,
+        outcome: &mut Outcome,
+    ) {
+        // The platform's own notices are never scams.
+        if turn.speaker == Some(Speaker::System) {
+            return;
+        }
+        let Scratch {
+            folded,
+            hits,
+            cue_spans,
+            buckets,
+            scored,
+            ..
+        } = scratch;
+        scorer.score(&folded.text, buckets, scored);
+        if scored.is_empty() {
+            return;
+        }
+        // The rule stage may have stopped before reading the cues.
+        cue_spans.clear();
+        for h in hits.iter() {
+            let cue = self.term_cues[h.term as usize];
+            if cue & CUE_WARNING != 0 {
+                return;
+            }
+            if cue != 0 {
+                cue_spans.push((cue, h.start, h.end));
+            }
+        }
+        folded.build_maps();
+        let reported = |category: Category, outcome: &Outcome| {
+            outcome
+                .findings
+                .iter()
+                .chain(outcome.conditional.iter().map(|(f, _)| f))
+                .chain(outcome.raised.iter().filter_map(|(_, f)| f.as_ref()))
+                .any(|f| f.category == category)
+        };
+        let mut amounts: Option<Vec<Amount>> = None;
+        for sc in scored.iter() {
+            let (s, e) = (sc.start as u32, sc.end as u32);
+            if s >= e || reported(sc.category, outcome) {
+                continue;
+            }
+            if cue_spans
+                .iter()
+                .any(|&(c, a, b)| c & CUE_ALLOW != 0 && a < e && s < b)
+                || negated(folded, cue_spans, s, e)
+                || (turn.speaker == Some(Speaker::Buyer) && asks(&folded.text, sc.start))
+            {
+                continue;
+            }
+            let text = turn.text;
+            let (os, oe) = folded.original_span(sc.start, sc.end);
+            let char_start = text[..os].chars().count();
+            let matched = text[os..oe].to_string();
+            let amounts = amounts.get_or_insert_with(|| find_amounts(text));
+            outcome.findings.push(Finding {
+                category: sc.category,
+                severity: Severity::Medium,
+                rule: format!("scorer/{}", sc.category),
+                start: os,
+                end: oe,
+                char_start,
+                char_end: char_start + matched.chars().count(),
+                matched,
+                explanation: format!(
+                    "wording typical of {} that no rule names (n-gram scorer, p = {:.2})",
+                    sc.category, sc.probability
+                ),
+                normalized: folded.folds_in(sc.start, sc.end).names(),
+                context: Vec::new(),
+                amount: amount_near(amounts, text, os, oe),
+            });
+        }
+    }
+
+    /// The rule stage.
+    fn scan_rules(&self, turn: Turn<'_>, scratch: &mut Scratch) -> Outcome {
         let Scratch {
             folded,
             hits,
@@ -429,6 +530,8 @@ impl Engine {
             masks,
             touched,
             full,
+            buckets: _,
+            scored: _,
         } = scratch;
         fold_into(turn.text, folded);
         hits.clear();
@@ -923,6 +1026,18 @@ fn negated(folded: &Folded, cues: &[(u8, u32, u32)], s: u32, e: u32) -> bool {
         cue & CUE_QUESTION != 0
             && (folded.clause_at(a) == clause_s || folded.clause_at(b - 1) == clause_e)
     })
+}
+
+/// Whether the sentence part that starts at byte `at` ends as a question (吗, 么, ？): a
+/// buyer asking 需要先交定金吗 is the target asking, which the scorer's n-grams cannot tell
+/// from the demand. Rules say the same with their own `unless` patterns.
+fn asks(text: &str, at: usize) -> bool {
+    let rest = text.get(at..).unwrap_or_default();
+    let end = rest
+        .find(['。', '！', '!', '，', ',', '；', ';', '\n'])
+        .unwrap_or(rest.len());
+    let part = rest[..end].trim_end();
+    part.ends_with(['吗', '么', '？', '?', '呢', '嘛']) || rest[end..].starts_with(['？', '?'])
 }
 
 fn compile_pattern(

@@ -49,6 +49,8 @@ pub struct ServerConfig {
     pub lexicons: Vec<PathBuf>,
     /// Leave the built-in lexicons out.
     pub no_builtin: bool,
+    /// Add the n-gram scorer's findings to the rules'.
+    pub scorer: bool,
     /// Findings with an amount of at least this many yuan are raised one step (`None`: off).
     pub large_amount: Option<f64>,
     /// Largest request body in bytes.
@@ -72,6 +74,7 @@ impl Default for ServerConfig {
             token: None,
             lexicons: Vec::new(),
             no_builtin: false,
+            scorer: false,
             large_amount: Some(1000.0),
             max_body_bytes: 1 << 20,
             max_messages: 1000,
@@ -88,7 +91,8 @@ impl ServerConfig {
     pub fn build_detector(&self) -> Result<Detector, Error> {
         let mut builder = DetectorBuilder::new()
             .preload_segmenter(true)
-            .large_amount(self.large_amount);
+            .large_amount(self.large_amount)
+            .scorer(self.scorer);
         if self.no_builtin {
             builder = builder.without_builtin();
         }

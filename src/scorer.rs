@@ -1,0 +1,274 @@
+//! The second stage: an n-gram scorer for scam wording that no rule spells out.
+//!
+//! The rules are precise but only as broad as their grammars; on wording nobody wrote a rule
+//! for, they miss a quarter of the scams (BENCHMARKS.md, quality). The scorer is one logistic
+//! regression per category over hashed character 1- to 3-grams (present or not) of the folded message, trained
+//! by `scripts/train_scorer.py` on the labeled files and ordinary text, shipped as
+//! `lexicons/scorer/zh-CN.scorer`. It reports only where the rules found nothing of that
+//! category, at `medium`, with the span its weights point at; the rule stage's warnings,
+//! negations and allow cues silence it as they silence rules, and so does a buyer's
+//! question. Opt-in (`--scorer`, `DetectorBuilder::scorer`): on the sealed halves it adds
+//! about six points of recall and a few false positives, more than the rules' guards allow.
+//!
+//! Model file: `SCAMSCORER1\n`, then little-endian `u32` bits, `f32` threshold, `u32`
+//! category count; per category a length-prefixed id, `f32` bias and `f32` scale; then
+//! `2^bits * categories` weights as `i8`, bucket-major.
+
+use std::borrow::Cow;
+
+use crate::Category;
+
+/// Where the built-in model comes from, for errors.
+pub(crate) const SCORER_FILE: &str = "lexicons/scorer/zh-CN.scorer";
+
+/// The model shipped with the built-in lexicons.
+pub(crate) const SCORER_MODEL: &[u8] = include_bytes!("../lexicons/scorer/zh-CN.scorer");
+
+const MAGIC: &[u8] = b"SCAMSCORER1\n";
+
+/// The longest n-gram.
+const MAX_N: usize = 3;
+
+/// One category's part of the model.
+#[derive(Debug)]
+struct Head {
+    category: Category,
+    bias: f32,
+    scale: f32,
+}
+
+/// A loaded model.
+#[derive(Debug)]
+pub(crate) struct Scorer {
+    bits: u32,
+    /// Reported where the logit reaches this (the threshold probability's logit).
+    min_logit: f32,
+    heads: Vec<Head>,
+    /// Bucket-major `i8`s: the weights of bucket `b` are `weights[b * heads.len()..][..heads.len()]`.
+    /// Borrowed from the binary for the built-in model, so it is not held twice.
+    weights: Cow<'static, [u8]>,
+}
+
+/// A category the scorer would report, with the evidence's folded byte span.
+#[derive(Debug, PartialEq)]
+pub(crate) struct Scored {
+    pub category: Category,
+    pub probability: f32,
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Scorer {
+    /// The built-in model.
+    pub(crate) fn builtin() -> Result<Scorer, String> {
+        Scorer::parse(Cow::Borrowed(SCORER_MODEL))
+    }
+
+    /// Reads a model file; a wrong or truncated file is an error, never a panic.
+    pub(crate) fn parse(bytes: Cow<'static, [u8]>) -> Result<Scorer, String> {
+        let mut rest: &[u8] = bytes
+            .strip_prefix(MAGIC)
+            .ok_or("not a scamscan scorer model (bad magic)")?;
+        let mut take = |n: usize| -> Result<&[u8], String> {
+            if rest.len() < n {
+                return Err("scorer model is truncated".to_string());
+            }
+            let (head, tail) = rest.split_at(n);
+            rest = tail;
+            Ok(head)
+        };
+        let u32_at = |b: &[u8]| u32::from_le_bytes([b[0], b[1], b[2], b[3]]);
+        let f32_at = |b: &[u8]| f32::from_le_bytes([b[0], b[1], b[2], b[3]]);
+        let bits = u32_at(take(4)?);
+        let threshold = f32_at(take(4)?);
+        let count = u32_at(take(4)?) as usize;
+        if !((1..=24).contains(&bits) && threshold > 0.0 && threshold < 1.0) || count > 64 {
+            return Err(format!(
+                "scorer model header out of range (bits {bits}, threshold {threshold}, {count} categories)"
+            ));
+        }
+        let mut heads = Vec::with_capacity(count);
+        for _ in 0..count {
+            let len = usize::from(take(1)?[0]);
+            let name = std::str::from_utf8(take(len)?)
+                .map_err(|_| "scorer model: category id is not UTF-8".to_string())?;
+            let category = name
+                .parse::<Category>()
+                .map_err(|_| format!("scorer model: unknown category {name:?}"))?;
+            let numbers = take(8)?;
+            heads.push(Head {
+                category,
+                bias: f32_at(&numbers[..4]),
+                scale: f32_at(&numbers[4..]),
+            });
+        }
+        let len = (1usize << bits) * count;
+        take(len)?;
+        if !rest.is_empty() {
+            return Err("scorer model has trailing bytes".to_string());
+        }
+        let start = bytes.len() - len;
+        let weights = match bytes {
+            Cow::Borrowed(b) => Cow::Borrowed(&b[start..]),
+            Cow::Owned(mut b) => {
+                b.drain(..start);
+                Cow::Owned(b)
+            }
+        };
+        Ok(Scorer {
+            bits,
+            min_logit: (threshold / (1.0 - threshold)).ln(),
+            heads,
+            weights,
+        })
+    }
+
+    /// The categories whose probability reaches the threshold on `folded` text, each with the
+    /// span of its strongest evidence.
+    pub(crate) fn score(&self, folded: &str, buckets: &mut Vec<u32>, out: &mut Vec<Scored>) {
+        out.clear();
+        let k = self.heads.len();
+        if k == 0 {
+            return;
+        }
+        // Presence, not counts: a text that repeats one n-gram must not score higher for it.
+        buckets.clear();
+        for_each_gram(folded, self.bits, |bucket, _, _| {
+            buckets.push(bucket as u32)
+        });
+        buckets.sort_unstable();
+        buckets.dedup();
+        let mut sums = [0i32; 64];
+        for &bucket in buckets.iter() {
+            let row = &self.weights[bucket as usize * k..][..k];
+            for (sum, &w) in sums.iter_mut().zip(row) {
+                *sum += i32::from(w as i8);
+            }
+        }
+        let grams = buckets.len();
+        if grams == 0 {
+            return;
+        }
+        let norm = (grams as f32).sqrt().recip();
+        for (c, head) in self.heads.iter().enumerate() {
+            let logit = head.bias + sums[c] as f32 * head.scale * norm;
+            if logit >= self.min_logit {
+                let (start, end) = self.evidence(folded, c);
+                out.push(Scored {
+                    category: head.category,
+                    probability: 1.0 / (1.0 + (-logit).exp()),
+                    start,
+                    end,
+                });
+            }
+        }
+    }
+
+    /// The folded byte span whose n-grams weigh most for category `c`: each character gets
+    /// the weights of the n-grams that end on it, and the span is the run of characters with
+    /// the largest sum (Kadane's maximum subarray). Runs only for a category that reports.
+    fn evidence(&self, folded: &str, c: usize) -> (usize, usize) {
+        let k = self.heads.len();
+        // (start, end, weight) per character; a character's first gram is its 1-gram.
+        let mut chars: Vec<(usize, usize, i32)> = Vec::new();
+        for_each_gram(folded, self.bits, |bucket, start, end| {
+            let w = i32::from(self.weights[bucket * k + c] as i8);
+            match chars.last_mut() {
+                Some(last) if last.1 == end => last.2 += w,
+                _ => chars.push((start, end, w)),
+            }
+        });
+        let (mut best, mut best_span) = (i32::MIN, (0, 0));
+        let (mut run, mut run_start) = (0i32, 0usize);
+        for &(start, end, w) in &chars {
+            if run <= 0 {
+                run = 0;
+                run_start = start;
+            }
+            run += w;
+            if run > best {
+                best = run;
+                best_span = (run_start, end);
+            }
+        }
+        best_span
+    }
+}
+
+/// Calls `f(bucket, start, end)` for every 1- to 3-gram of the non-space characters of
+/// `folded`, grouped by the gram's last character; `start..end` is its byte span. The hash
+/// is FNV-1a over the length byte and the gram's UTF-8, as `scripts/train_scorer.py` has it.
+fn for_each_gram(folded: &str, bits: u32, mut f: impl FnMut(usize, usize, usize)) {
+    // The last MAX_N characters: (start byte, end byte).
+    let mut window = [(0usize, 0usize); MAX_N];
+    let mut seen = 0usize;
+    for (i, ch) in folded.char_indices() {
+        if ch.is_whitespace() {
+            continue;
+        }
+        window.rotate_left(1);
+        window[MAX_N - 1] = (i, i + ch.len_utf8());
+        seen += 1;
+        for n in 1..=MAX_N.min(seen) {
+            let first = window[MAX_N - n];
+            let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+            h = (h ^ n as u64).wrapping_mul(0x0100_0000_01b3);
+            for &(a, b) in &window[MAX_N - n..] {
+                for &byte in &folded.as_bytes()[a..b] {
+                    h = (h ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
+                }
+            }
+            f((h >> (64 - bits)) as usize, first.0, i + ch.len_utf8());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_model_loads() {
+        let scorer = Scorer::builtin().expect("the committed model parses");
+        assert_eq!(
+            scorer.weights.len(),
+            (1 << scorer.bits) * scorer.heads.len()
+        );
+        assert!(!scorer.heads.is_empty());
+    }
+
+    #[test]
+    fn bad_models_are_errors() {
+        assert!(Scorer::parse(Cow::Borrowed(b"")).is_err());
+        assert!(Scorer::parse(Cow::Borrowed(b"SCAMSCORER1\n\x04\x00")).is_err());
+        let mut bytes = SCORER_MODEL.to_vec();
+        bytes.pop();
+        assert!(Scorer::parse(Cow::Owned(bytes.clone())).is_err());
+        bytes.extend([0, 0]);
+        assert!(Scorer::parse(Cow::Owned(bytes.clone())).is_err());
+        bytes.pop();
+        let owned = Scorer::parse(Cow::Owned(bytes)).expect("the model, owned");
+        let builtin = Scorer::builtin().expect("the committed model parses");
+        assert_eq!(owned.weights, builtin.weights);
+    }
+
+    #[test]
+    fn grams_skip_spaces_and_cover_one_to_three_characters() {
+        let mut spans = Vec::new();
+        for_each_gram("加 我v", 18, |_, s, e| spans.push((s, e)));
+        // 加 | 我, 加我 | v, 我v, 加我v
+        assert_eq!(spans, [(0, 3), (4, 7), (0, 7), (7, 8), (4, 8), (0, 8)]);
+    }
+
+    #[test]
+    fn evidence_lies_inside_the_text() {
+        let scorer = Scorer::builtin().expect("the committed model parses");
+        let text = "亲 这边走平台太麻烦了 你直接转给我支付宝就行 我马上发货";
+        for c in 0..scorer.heads.len() {
+            let (s, e) = scorer.evidence(text, c);
+            assert!(
+                s <= e && e <= text.len() && text.is_char_boundary(s) && text.is_char_boundary(e)
+            );
+        }
+    }
+}
