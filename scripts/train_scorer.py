@@ -37,6 +37,7 @@ BITS = 18           # 2^18 hashed buckets
 THRESHOLD = 0.7     # probability at which a finding is reported
 C = 4.0             # inverse L2 strength
 POSITIVE_WEIGHT = 5.0
+LABELED_NEGATIVE_WEIGHT = float(os.environ.get("NEGW", "3.0"))
 REAL_NEGATIVES = 30000
 
 TRAIN_FILES = [os.path.join(SHARED, "eval", "dev.jsonl")] + sorted(
@@ -119,8 +120,13 @@ def train():
     models = []
     for c in CATEGORIES:
         y = np.array([c in r["labels"] for r in records] + [False] * len(real_train))
-        m = LogisticRegression(C=C, class_weight={False: 1.0, True: POSITIVE_WEIGHT}, max_iter=3000)
-        m.fit(X, y)
+        m = LogisticRegression(C=C, max_iter=3000)
+        # Labeled negatives are the hard ones (warnings, refusals, look-alike flows): they
+        # weigh more than ordinary text, and scams more than either.
+        weight = np.array([POSITIVE_WEIGHT if c in r["labels"] else
+                           (LABELED_NEGATIVE_WEIGHT if not r["labels"] else 1.0) for r in records]
+                          + [1.0] * len(real_train))
+        m.fit(X, y, sample_weight=weight)
         models.append((m.coef_[0], float(m.intercept_[0])))
         print(f"{c:28} positives {int(y.sum()):4}", file=sys.stderr)
     print(f"trained on {len(records)} labeled messages from {len(TRAIN_FILES)} files "
