@@ -250,13 +250,15 @@ fn grammar_probes_third_round() {
 /// A fifth blind set (`tests/data/holdout-blind5-*`, 375 messages, 15 conversations, 116 hard
 /// negatives; written this session by a helper who saw neither the lexicons, the tests nor the
 /// other sets). Measured once, before anything was changed for it: tune 79/103 (FP 6/83),
-/// sealed 78/106 (FP 1/83). No rule was written from it; its tune half trains the scorer. A
-/// regression guard at that level.
+/// sealed 78/106 (FP 1/83). Then the tune half's six false positives (and only they) were
+/// read and fixed by kind, as warning cues: telling of a scam someone tried or judging one
+/// (有人跟我说, 没理他, 都是套路, 差点上当, 反诈). Tune FP 0/83, sealed unchanged, recall
+/// unchanged everywhere. Its tune half trains the scorer. A regression guard at that level.
 #[test]
 fn held_out_blind_fifth_set() {
     let r = held_out(&["holdout-blind5-tune.jsonl", "holdout-blind5-sealed.jsonl"]);
     assert_recall(&r, 0.75);
-    assert_false_positive_rate(&r, 0.045);
+    assert_false_positive_rate(&r, 0.01);
 }
 
 /// The opt-in n-gram scorer (`src/scorer.rs`, trained by `scripts/train_scorer.py` on the dev
