@@ -16,7 +16,7 @@ use crate::lexicon::LexiconSet;
 use crate::matcher::{find_tokens, Hit, Matcher, TokenHit};
 use crate::normalize::{fold, fold_into, is_han, Folded};
 use crate::report::{Category, Finding, Report, Severity};
-use crate::scorer::{Scored, Scorer};
+use crate::scorer::{GramSet, Scored, Scorer};
 use crate::segment::Segmenter;
 
 /// A negation cue counts when it ends at most this many characters before a hit.
@@ -119,7 +119,7 @@ pub(crate) struct Scratch {
     touched: Vec<u32>,
     /// Anchored patterns with every item present.
     full: Vec<u32>,
-    buckets: Vec<u32>,
+    grams: GramSet,
     scored: Vec<Scored>,
 }
 
@@ -463,11 +463,11 @@ impl Engine {
             folded,
             hits,
             cue_spans,
-            buckets,
+            grams,
             scored,
             ..
         } = scratch;
-        scorer.score(&folded.text, buckets, scored);
+        scorer.score(&folded.text, grams, scored);
         if scored.is_empty() {
             return;
         }
@@ -544,7 +544,7 @@ impl Engine {
             masks,
             touched,
             full,
-            buckets: _,
+            grams: _,
             scored: _,
         } = scratch;
         fold_into(turn.text, folded);

@@ -125,27 +125,24 @@ impl Scorer {
 
     /// The categories whose probability reaches the threshold on `folded` text, each with the
     /// span of its strongest evidence.
-    pub(crate) fn score(&self, folded: &str, buckets: &mut Vec<u32>, out: &mut Vec<Scored>) {
+    pub(crate) fn score(&self, folded: &str, seen: &mut GramSet, out: &mut Vec<Scored>) {
         out.clear();
         let k = self.heads.len();
         if k == 0 {
             return;
         }
         // Presence, not counts: a text that repeats one n-gram must not score higher for it.
-        buckets.clear();
-        for_each_gram(folded, self.bits, |bucket, _, _| {
-            buckets.push(bucket as u32)
-        });
-        buckets.sort_unstable();
-        buckets.dedup();
+        seen.clear(self.bits);
         let mut sums = [0i32; 64];
-        for &bucket in buckets.iter() {
-            let row = &self.weights[bucket as usize * k..][..k];
-            for (sum, &w) in sums.iter_mut().zip(row) {
-                *sum += i32::from(w as i8);
+        for_each_gram(folded, self.bits, |bucket, _, _| {
+            if seen.insert(bucket) {
+                let row = &self.weights[bucket * k..][..k];
+                for (sum, &w) in sums.iter_mut().zip(row) {
+                    *sum += i32::from(w as i8);
+                }
             }
-        }
-        let grams = buckets.len();
+        });
+        let grams = seen.len();
         if grams == 0 {
             return;
         }
@@ -192,6 +189,45 @@ impl Scorer {
             }
         }
         best_span
+    }
+}
+
+/// The buckets one message has, as a bitmap cleared through the list of what was set: dedup in
+/// one pass, with no sort and no clearing of the whole bitmap per message.
+#[derive(Debug, Default)]
+pub(crate) struct GramSet {
+    bits: Vec<u64>,
+    set: Vec<u32>,
+}
+
+impl GramSet {
+    /// Empties the set, sized for `2^bits` buckets.
+    fn clear(&mut self, bits: u32) {
+        let words = (1usize << bits).div_ceil(64);
+        if self.bits.len() != words {
+            self.bits = vec![0; words];
+        } else {
+            for &b in &self.set {
+                self.bits[b as usize / 64] = 0;
+            }
+        }
+        self.set.clear();
+    }
+
+    /// Adds `bucket`; true if it was not there yet.
+    fn insert(&mut self, bucket: usize) -> bool {
+        let (word, bit) = (bucket / 64, 1u64 << (bucket % 64));
+        if self.bits[word] & bit != 0 {
+            return false;
+        }
+        self.bits[word] |= bit;
+        // bucket < 2^bits <= 2^24: fits u32.
+        self.set.push(bucket as u32);
+        true
+    }
+
+    fn len(&self) -> usize {
+        self.set.len()
     }
 }
 
