@@ -48,31 +48,57 @@ REAL_FILES = [os.path.join(SHARED, "corpora", "sophonplus_reviews", "online_shop
               os.path.join(SHARED, "corpora", "sophonplus_reviews", "waimai_10k.jsonl")]
 
 
+M64 = 0xFFFFFFFFFFFFFFFF
+GRAM_SEEDS = [0, 0x9e3779b97f4a7c15, 0xc2b2ae3d27d4eb4f, 0x165667b19e3779f9]
+
+
 def fnv1a(data: bytes) -> int:
     h = 0xcbf29ce484222325
     for b in data:
         h ^= b
-        h = (h * 0x100000001b3) & 0xFFFFFFFFFFFFFFFF
+        h = (h * 0x100000001b3) & M64
     return h
+
+
+def fmix64(k: int) -> int:
+    k ^= k >> 33
+    k = (k * 0xff51afd7ed558ccd) & M64
+    k ^= k >> 33
+    k = (k * 0xc4ceb9fe1a85ec53) & M64
+    return k ^ (k >> 33)
+
+
+def rotl(x: int, r: int) -> int:
+    r %= 64
+    return ((x << r) | (x >> (64 - r))) & M64 if r else x
+
+
+def grams(folded: str):
+    """The buckets of every 1- to 3-gram of the non-space characters, exactly as
+    src/scorer.rs's for_each_gram: each character hashed once (FNV-1a of its UTF-8), a gram's
+    characters rotated by 21 bits per place from its end and combined, seeded by length, and
+    put through MurmurHash3's finalizer."""
+    hs = [fnv1a(c.encode("utf-8")) for c in folded if not c.isspace()]
+    out = []
+    for i in range(len(hs)):
+        combined = 0
+        for n in (1, 2, 3):
+            if i + 1 < n:
+                break
+            combined ^= rotl(hs[i + 1 - n], 21 * (n - 1))
+            out.append(fmix64(combined ^ GRAM_SEEDS[n]) >> (64 - BITS))
+    return out
 
 
 def features(folded: str):
     """bucket -> 1 / sqrt(distinct buckets), exactly as src/scorer.rs computes it: presence,
     not counts, so that a text repeating one n-gram a hundred times does not score a hundred
     times higher."""
-    chars = [c for c in folded if not c.isspace()]
-    counts, n = {}, 0
-    for i in range(len(chars)):
-        for k in (1, 2, 3):
-            if i + 1 < k:
-                continue
-            gram = bytes([k]) + "".join(chars[i + 1 - k:i + 1]).encode("utf-8")
-            b = fnv1a(gram) >> (64 - BITS)
-            counts[b] = 1
-    if not counts:
+    present = set(grams(folded))
+    if not present:
         return {}
-    s = len(counts) ** -0.5
-    return {b: s for b in counts}
+    s = len(present) ** -0.5
+    return {b: s for b in present}
 
 
 def fold_all(texts):
@@ -141,7 +167,7 @@ def write(models):
     scales = np.abs(W).max(0) / 127.0
     Q = np.clip(np.rint(W / scales), -127, 127).astype(np.int8)
     with open(OUT, "wb") as f:
-        f.write(b"SCAMSCORER1\n")
+        f.write(b"SCAMSCORER2\n")
         f.write(struct.pack("<IfI", BITS, THRESHOLD, len(CATEGORIES)))
         for c, (_, bias), s in zip(CATEGORIES, models, scales):
             name = c.encode()
@@ -182,6 +208,9 @@ def report(Q, scales, models, real_test):
 
 
 if __name__ == "__main__":
+    if "--grams" in sys.argv:  # the buckets of one text, to check against src/scorer.rs
+        print(grams(sys.argv[-1]))
+        sys.exit(0)
     models, real_test = train()
     Q, scales = write(models)
     if "--report" in sys.argv:

@@ -10,7 +10,7 @@
 //! question. Opt-in (`--scorer`, `DetectorBuilder::scorer`): on the sealed halves it adds
 //! about six points of recall and a few false positives, more than the rules' guards allow.
 //!
-//! Model file: `SCAMSCORER1\n`, then little-endian `u32` bits, `f32` threshold, `u32`
+//! Model file: `SCAMSCORER2\n`, then little-endian `u32` bits, `f32` threshold, `u32`
 //! category count; per category a length-prefixed id, `f32` bias and `f32` scale; then
 //! `2^bits * categories` weights as `i8`, bucket-major.
 
@@ -24,7 +24,7 @@ pub(crate) const SCORER_FILE: &str = "lexicons/scorer/zh-CN.scorer";
 /// The model shipped with the built-in lexicons.
 pub(crate) const SCORER_MODEL: &[u8] = include_bytes!("../lexicons/scorer/zh-CN.scorer");
 
-const MAGIC: &[u8] = b"SCAMSCORER1\n";
+const MAGIC: &[u8] = b"SCAMSCORER2\n";
 
 /// The longest n-gram.
 const MAX_N: usize = 3;
@@ -232,31 +232,55 @@ impl GramSet {
 }
 
 /// Calls `f(bucket, start, end)` for every 1- to 3-gram of the non-space characters of
-/// `folded`, grouped by the gram's last character; `start..end` is its byte span. The hash
-/// is FNV-1a over the length byte and the gram's UTF-8, as `scripts/train_scorer.py` has it.
+/// `folded`, grouped by the gram's last character; `start..end` is its byte span. Each
+/// character is hashed once (FNV-1a over its UTF-8); a gram's hash rotates and combines its
+/// characters' hashes in order, with a seed per length, through MurmurHash3's finalizer.
+/// `scripts/train_scorer.py` computes exactly the same.
 fn for_each_gram(folded: &str, bits: u32, mut f: impl FnMut(usize, usize, usize)) {
-    // The last MAX_N characters: (start byte, end byte).
-    let mut window = [(0usize, 0usize); MAX_N];
+    // The last MAX_N characters: (start byte, hash).
+    let mut window = [(0usize, 0u64); MAX_N];
     let mut seen = 0usize;
     for (i, ch) in folded.char_indices() {
         if ch.is_whitespace() {
             continue;
         }
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for &byte in &folded.as_bytes()[i..i + ch.len_utf8()] {
+            h = (h ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
+        }
         window.rotate_left(1);
-        window[MAX_N - 1] = (i, i + ch.len_utf8());
+        window[MAX_N - 1] = (i, h);
         seen += 1;
+        let end = i + ch.len_utf8();
+        let mut combined = 0u64;
         for n in 1..=MAX_N.min(seen) {
-            let first = window[MAX_N - n];
-            let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-            h = (h ^ n as u64).wrapping_mul(0x0100_0000_01b3);
-            for &(a, b) in &window[MAX_N - n..] {
-                for &byte in &folded.as_bytes()[a..b] {
-                    h = (h ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
-                }
-            }
-            f((h >> (64 - bits)) as usize, first.0, i + ch.len_utf8());
+            // Characters enter oldest first: the gram's first character turned furthest.
+            let (start, hc) = window[MAX_N - n];
+            combined ^= hc.rotate_left(21 * (n as u32 - 1));
+            f(
+                (fmix64(combined ^ GRAM_SEEDS[n]) >> (64 - bits)) as usize,
+                start,
+                end,
+            );
         }
     }
+}
+
+/// A seed per gram length (index 1 to 3).
+const GRAM_SEEDS: [u64; MAX_N + 1] = [
+    0,
+    0x9e37_79b9_7f4a_7c15,
+    0xc2b2_ae3d_27d4_eb4f,
+    0x1656_67b1_9e37_79f9,
+];
+
+/// MurmurHash3's 64-bit finalizer.
+fn fmix64(mut k: u64) -> u64 {
+    k ^= k >> 33;
+    k = k.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    k ^= k >> 33;
+    k = k.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    k ^ (k >> 33)
 }
 
 #[cfg(test)]
@@ -276,7 +300,7 @@ mod tests {
     #[test]
     fn bad_models_are_errors() {
         assert!(Scorer::parse(Cow::Borrowed(b"")).is_err());
-        assert!(Scorer::parse(Cow::Borrowed(b"SCAMSCORER1\n\x04\x00")).is_err());
+        assert!(Scorer::parse(Cow::Borrowed(b"SCAMSCORER2\n\x04\x00")).is_err());
         let mut bytes = SCORER_MODEL.to_vec();
         bytes.pop();
         assert!(Scorer::parse(Cow::Owned(bytes.clone())).is_err());
@@ -290,10 +314,16 @@ mod tests {
 
     #[test]
     fn grams_skip_spaces_and_cover_one_to_three_characters() {
-        let mut spans = Vec::new();
-        for_each_gram("加 我v", 18, |_, s, e| spans.push((s, e)));
+        let mut grams = Vec::new();
+        for_each_gram("加 我v", 18, |b, s, e| grams.push((b, s, e)));
+        let spans: Vec<_> = grams.iter().map(|&(_, s, e)| (s, e)).collect();
         // 加 | 我, 加我 | v, 我v, 加我v
         assert_eq!(spans, [(0, 3), (4, 7), (0, 7), (7, 8), (4, 8), (0, 8)]);
+        // The buckets the training script computes for the same text
+        // (`python3 scripts/train_scorer.py --grams "加 我v"`): the model means nothing if
+        // the two disagree.
+        let buckets: Vec<_> = grams.iter().map(|&(b, _, _)| b).collect();
+        assert_eq!(buckets, [28313, 82883, 128333, 43786, 19316, 159535]);
     }
 
     #[test]

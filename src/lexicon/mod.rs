@@ -77,6 +77,18 @@ pub(crate) const BUILTIN: &[(&str, &str)] = builtin!(
     "phishing_link_grammar3.toml",
     "fake_payment_proof_grammar3.toml",
     "platform_impersonation_grammar3.toml",
+    // A fourth round, from the kinds of miss in the fifth blind set's tune half: payment
+    // claims with screenshots and delays, scheduled transfers, placeholder tracking numbers,
+    // "the platform blocks words", group entry fees, passwords typed into a sent form.
+    "off_platform_payment_grammar4.toml",
+    "off_platform_contact_grammar4.toml",
+    "deposit_first_grammar4.toml",
+    "address_change_after_payment_grammar4.toml",
+    "order_tampering_grammar4.toml",
+    "credential_request_grammar4.toml",
+    "phishing_link_grammar4.toml",
+    "fake_payment_proof_grammar4.toml",
+    "platform_impersonation_grammar4.toml",
 );
 
 /// The built-in lexicon files.
