@@ -1,9 +1,9 @@
 //! The batch scan's bounded map of conversation states.
 //!
 //! A log of billions of messages can hold millions of conversations, and the map must stay
-//! small and flat however long the log is. So an entry is 40 bytes with no allocation of its
+//! small and flat however long the log is. So an entry is 32 bytes with no allocation of its
 //! own for the usual state: a 96-bit digest of the conversation id instead of the id, a
-//! 32-bit last-use stamp, and the state packed in place ([`PackedState`]). Entries sit in one
+//! 32-bit last-use stamp, and the state packed in place in 16 bytes ([`PackedState`]). Entries sit in one
 //! vector; an index of `u32` slots (open addressing, linear probing, at most three quarters
 //! full, sized to the entries rather than to a power of two) finds them. Eviction compacts the vector and rebuilds the index, so no tombstone is ever
 //! left behind and nothing is copied into a second table.
@@ -26,7 +26,7 @@ const RESERVE_AT_ONCE: usize = 1 << 18;
 /// cost nothing. When the map grows past its capacity it forgets, in one sweep, every
 /// conversation but the most recently used 90%: eviction is least-recently-used in
 /// batches, which needs no ordering structure beside the map and keeps the per-message
-/// cost at a hash lookup. About 45 bytes a kept conversation (BENCHMARKS.md).
+/// cost at a hash lookup. About 40 bytes a kept conversation (BENCHMARKS.md).
 #[derive(Debug, Default)]
 pub struct ConversationMap {
     entries: Vec<Entry>,
@@ -285,6 +285,6 @@ mod tests {
             let s = m.take(&format!("c{}", k % 1500));
             assert!(s.signal((k % 7) as u16).is_some(), "c{} lost", k % 1500);
         }
-        assert_eq!(std::mem::size_of::<Entry>(), 40);
+        assert_eq!(std::mem::size_of::<Entry>(), 32);
     }
 }
