@@ -249,7 +249,13 @@ const PACKED_INLINE: usize = 14;
 /// conversations then holds an allocation for only a few of them.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum PackedState {
-    Inline { len: u8, bytes: [u8; PACKED_INLINE] },
+    Inline {
+        len: u8,
+        bytes: [u8; PACKED_INLINE],
+    },
+    // Boxed on purpose: a `Vec` or `Box<[u8]>` is two or three words and would make every
+    // entry 8 bytes larger, for the 5% of states that need this variant.
+    #[allow(clippy::box_collection)]
     Boxed(Box<Vec<u8>>),
 }
 
