@@ -473,14 +473,8 @@ impl Engine {
         }
         // The rule stage may have stopped before reading the cues.
         cue_spans.clear();
-        for h in hits.iter() {
-            let cue = self.term_cues[h.term as usize];
-            if cue & CUE_WARNING != 0 {
-                return;
-            }
-            if cue != 0 {
-                cue_spans.push((cue, h.start, h.end));
-            }
+        if self.read_cues(hits, cue_spans) {
+            return;
         }
         folded.build_maps();
         let reported = |category: Category, outcome: &Outcome| {
@@ -582,16 +576,7 @@ impl Engine {
         }
         // Second pass: which items of the anchored patterns are present. Only patterns with
         // every item present get candidates, which keeps the sort below small.
-        let mut warning = false;
-        for h in hits.iter() {
-            let cue = self.term_cues[h.term as usize];
-            if cue & CUE_WARNING != 0 {
-                warning = true;
-            }
-            if cue & !CUE_WARNING != 0 {
-                cue_spans.push((cue, h.start, h.end));
-            }
-        }
+        let warning = self.read_cues(hits, cue_spans);
         self.mark_items(&self.term_uses, hits, tokens, masks);
         full.clear();
         self.keep_complete(touched, masks, full);
@@ -770,6 +755,20 @@ impl Engine {
             }
         }
         outcome
+    }
+
+    /// Appends the negation, question, allow and proposal cues among the hits to `cue_spans`;
+    /// true when a warning cue occurs (the whole message is then a warning).
+    fn read_cues(&self, hits: &[Hit], cue_spans: &mut Vec<(u8, u32, u32)>) -> bool {
+        let mut warning = false;
+        for h in hits {
+            let cue = self.term_cues[h.term as usize];
+            warning |= cue & CUE_WARNING != 0;
+            if cue & !CUE_WARNING != 0 {
+                cue_spans.push((cue, h.start, h.end));
+            }
+        }
+        warning
     }
 
     /// Marks the items that the hits (through `uses`, the positive or the veto uses) and the
