@@ -83,6 +83,17 @@ fn chat_text() -> impl Strategy<Value = String> {
     ]
 }
 
+/// The built-in detector with the opt-in scorer.
+fn scored_detector() -> &'static scamscan::Detector {
+    static SCORED: std::sync::OnceLock<scamscan::Detector> = std::sync::OnceLock::new();
+    SCORED.get_or_init(|| {
+        scamscan::Detector::builder()
+            .scorer(true)
+            .build()
+            .expect("the built-in lexicons and model build")
+    })
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
 
@@ -94,7 +105,9 @@ proptest! {
 
     #[test]
     fn spans_are_exact_and_on_char_boundaries(text in chat_text()) {
-        let report = detector().scan(&text);
+        // The rules alone, and with the scorer, whose spans come from its weights.
+        for detector in [detector(), scored_detector()] {
+        let report = detector.scan(&text);
         for f in &report.findings {
             prop_assert!(f.start < f.end && f.end <= text.len());
             prop_assert!(text.is_char_boundary(f.start) && text.is_char_boundary(f.end));
@@ -124,6 +137,7 @@ proptest! {
         }
         let top = report.findings.iter().map(|f| f.severity).max().unwrap_or_default();
         prop_assert!(report.severity >= top);
+        }
     }
 
     #[test]
@@ -211,4 +225,26 @@ fn fuzz_regressions() {
         n += 1;
     }
     assert!(n > 0);
+}
+
+/// Every finding the scorer adds on the labeled files points at exact text: its spans come
+/// from its weights, not from a rule's items, so they get their own check on real wording.
+#[test]
+fn scorer_spans_are_exact_on_labeled_messages() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data");
+    let mut scored = 0;
+    for file in ["holdout-blind5-tune.jsonl", "probes-grammar4.jsonl"] {
+        let text = std::fs::read_to_string(root.join(file)).expect("labeled file");
+        for line in text.lines().filter(|l| !l.trim().is_empty()) {
+            let record: serde_json::Value = serde_json::from_str(line).expect("JSON line");
+            let text = record["text"].as_str().expect("text field");
+            for f in scored_detector().scan(text).findings {
+                assert!(f.start < f.end && f.end <= text.len(), "{f:?}");
+                assert_eq!(&text[f.start..f.end], f.matched);
+                assert_eq!(text[..f.start].chars().count(), f.char_start);
+                scored += usize::from(f.rule.starts_with("scorer/"));
+            }
+        }
+    }
+    assert!(scored > 0, "the scorer fired on none of the labeled messages");
 }
