@@ -1,5 +1,5 @@
-//! Normalize + scan + amounts on arbitrary text, alone and inside a conversation: no panic,
-//! spans exact.
+//! Normalize + scan (rules alone and with the scorer) + amounts on arbitrary text, alone and
+//! inside a conversation: no panic, spans exact.
 #![no_main]
 
 use std::sync::OnceLock;
@@ -12,23 +12,44 @@ fn detector() -> &'static Detector {
     D.get_or_init(|| Detector::new().expect("built-in lexicons"))
 }
 
+/// With the opt-in scorer, whose spans come from its weights.
+fn scored() -> &'static Detector {
+    static D: OnceLock<Detector> = OnceLock::new();
+    D.get_or_init(|| {
+        Detector::builder()
+            .scorer(true)
+            .build()
+            .expect("built-in lexicons and model")
+    })
+}
+
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     let folded = scamscan::fold(text);
     assert_eq!(scamscan::fold(&folded), folded, "folding is idempotent");
     for a in scamscan::amount::find_amounts(text) {
         assert!(text.is_char_boundary(a.start) && text.is_char_boundary(a.end) && a.start < a.end);
         assert!(a.yuan.is_finite() && a.yuan >= 0.0, "{a:?}");
     }
-    let report = detector().scan(text);
-    for f in &report.findings {
-        assert!(text.is_char_boundary(f.start) && text.is_char_boundary(f.end));
-        assert_eq!(&text[f.start..f.end], f.matched);
+    for d in [detector(), scored()] {
+        for f in &d.scan(text).findings {
+            assert!(text.is_char_boundary(f.start) && text.is_char_boundary(f.end));
+            assert_eq!(&text[f.start..f.end], f.matched);
+        }
     }
     let mut state = ConversationState::new();
     for (i, part) in text.split('\n').enumerate() {
         let speaker = [Speaker::Buyer, Speaker::Seller, Speaker::System][i % 3];
         let id = i.to_string();
-        detector().scan_turn(Turn { id: Some(&id), speaker: Some(speaker), text: part }, &mut state);
+        detector().scan_turn(
+            Turn {
+                id: Some(&id),
+                speaker: Some(speaker),
+                text: part,
+            },
+            &mut state,
+        );
     }
 });
