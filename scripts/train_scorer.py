@@ -37,7 +37,7 @@ BITS = 18           # 2^18 hashed buckets
 THRESHOLD = 0.7     # probability at which a finding is reported
 C = 4.0             # inverse L2 strength
 POSITIVE_WEIGHT = 5.0
-LABELED_NEGATIVE_WEIGHT = float(os.environ.get("NEGW", "3.0"))
+LABELED_NEGATIVE_WEIGHT = float(os.environ.get("NEGW", "5.0"))
 REAL_NEGATIVES = 30000
 
 TRAIN_FILES = [os.path.join(SHARED, "eval", "dev.jsonl")] + sorted(

@@ -89,10 +89,10 @@ struct LexiconArgs {
     /// Leave the built-in lexicons out (use only --lexicon folders).
     #[arg(long)]
     no_builtin: bool,
-    /// Add the n-gram scorer: it reports wording typical of a category where no rule fired
-    /// (more recall on unseen wording, more false positives; see the README).
+    /// Rules only: leave out the n-gram scorer, which reports wording typical of a category
+    /// where no rule fired (a fifth faster, less recall on unseen wording; see the README).
     #[arg(long)]
-    scorer: bool,
+    no_scorer: bool,
     /// Findings with a money amount of at least this many yuan are raised one severity
     /// step; `off` turns it off.
     #[arg(long, value_name = "YUAN|off", default_value = "1000", value_parser = parse_large_amount)]
@@ -123,7 +123,7 @@ impl LexiconArgs {
     fn build_with(&self, mut builder: DetectorBuilder) -> Result<Detector> {
         builder = builder
             .large_amount(self.large_amount.0)
-            .scorer(self.scorer);
+            .scorer(!self.no_scorer);
         if self.no_builtin {
             builder = builder.without_builtin();
         }
@@ -784,7 +784,7 @@ fn serve(args: ServeArgs) -> Result<ExitCode> {
         token: args.token,
         lexicons: args.lexicon.lexicons.clone(),
         no_builtin: args.lexicon.no_builtin,
-        scorer: args.lexicon.scorer,
+        scorer: !args.lexicon.no_scorer,
         large_amount: args.lexicon.large_amount.0,
         max_body_bytes: args.max_body_bytes,
         max_messages: args.max_messages,

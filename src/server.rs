@@ -49,7 +49,7 @@ pub struct ServerConfig {
     pub lexicons: Vec<PathBuf>,
     /// Leave the built-in lexicons out.
     pub no_builtin: bool,
-    /// Add the n-gram scorer's findings to the rules'.
+    /// Add the n-gram scorer's findings to the rules' (the default).
     pub scorer: bool,
     /// Findings with an amount of at least this many yuan are raised one step (`None`: off).
     pub large_amount: Option<f64>,
@@ -74,7 +74,7 @@ impl Default for ServerConfig {
             token: None,
             lexicons: Vec::new(),
             no_builtin: false,
-            scorer: false,
+            scorer: true,
             large_amount: Some(1000.0),
             max_body_bytes: 1 << 20,
             max_messages: 1000,

@@ -261,21 +261,21 @@ fn held_out_blind_fifth_set() {
     assert_false_positive_rate(&r, 0.01);
 }
 
-/// The opt-in n-gram scorer (`src/scorer.rs`, trained by `scripts/train_scorer.py` on the dev
-/// set, the tune halves and the probes, never on a sealed half) on every sealed half. With
-/// the rules of the fourth round: rules alone 359/469 caught, 9/432 false positives; with the
-/// scorer 385/469 and 10/432 (the fifth set's sealed half, the only one whose writer the
-/// rules never saw: 78 -> 84/106, FP 1/83 both). The first model (FNV over each gram, before
-/// the fourth round's rules and probes) measured 386/469 and 10/432; the per-character hash
-/// that replaced it costs a quarter fewer instructions. A regression guard at that level.
+/// The n-gram scorer (`src/scorer.rs`, on by default; trained by `scripts/train_scorer.py` on
+/// the dev set, the tune halves and the probes, never on a sealed half) on every sealed half
+/// but the sixth's. Rules alone: 359/469 caught, 8/432 false positives; with the scorer:
+/// 388/469 and 9/432 (the fifth set's sealed half, the first whose writer the rules never saw:
+/// 78 -> 85/106, FP 1/83 both). Earlier models (FNV over each gram, benign messages weighing 1
+/// then 3) measured 385 and 386 with 10 and 11 false positives. A regression guard at that
+/// level; every other guard in this file runs with the scorer too, as the default detector.
 #[test]
 fn scorer_on_sealed_halves() {
-    static SCORED: std::sync::OnceLock<scamscan::Detector> = std::sync::OnceLock::new();
-    let detector = SCORED.get_or_init(|| {
+    static RULES: std::sync::OnceLock<scamscan::Detector> = std::sync::OnceLock::new();
+    let rules = RULES.get_or_init(|| {
         scamscan::Detector::builder()
-            .scorer(true)
+            .scorer(false)
             .build()
-            .expect("the built-in lexicons and model build")
+            .expect("the built-in lexicons build")
     });
     let sealed = [
         "holdout-sealed.jsonl",
@@ -286,16 +286,32 @@ fn scorer_on_sealed_halves() {
         "holdout-blind4-sealed.jsonl",
         "holdout-blind5-sealed.jsonl",
     ];
-    let with = held_out_with(detector, &sealed);
-    let without = held_out(&sealed);
+    let with = held_out(&sealed);
+    let without = held_out_with(rules, &sealed);
     assert!(with.caught > without.caught, "the scorer adds nothing");
     assert!(
-        with.caught >= 385,
+        with.caught >= 388,
         "scorer caught {} of {}",
         with.caught,
         with.scams
     );
-    assert_false_positives(&with, 11);
+    assert_false_positives(&with, 9);
+}
+
+/// A sixth blind set (`tests/data/holdout-blind6-*`, 240 messages written at the end of
+/// session 4 in terse, real-chat style, 78 hard negatives; split by unit into halves after one
+/// measurement of the whole: rules 87/130, FP 10/110, the same as the session-start rules;
+/// with the scorer 94/130, FP 10/110). The tune half's four false positives were then read and
+/// fixed by kind (a step turned down: 共享屏幕就算了; a relative's loss told; refusing a
+/// refund link for the platform's own after-sales; "after payment the address cannot be
+/// changed privately"): tune FP 0/59, sealed unchanged at 6/51. Its tune half trains the
+/// scorer: sealed 43/66 rules, 47/66 with the scorer. A regression guard at that level; the
+/// sealed half's 12% false positives on hard negatives are the largest open gap.
+#[test]
+fn held_out_blind_sixth_set() {
+    let r = held_out(&["holdout-blind6-tune.jsonl", "holdout-blind6-sealed.jsonl"]);
+    assert_recall(&r, 0.82);
+    assert_false_positive_rate(&r, 0.055);
 }
 
 /// The fourth round's probes (`tests/data/probes-grammar4.jsonl`: 187 scams for the kinds of
