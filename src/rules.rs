@@ -491,35 +491,29 @@ impl Engine {
             if s >= e || reported(sc.category, outcome) {
                 continue;
             }
-            if cue_spans
-                .iter()
-                .any(|&(c, a, b)| c & CUE_ALLOW != 0 && a < e && s < b)
+            if allowed(cue_spans, s, e)
                 || negated(folded, cue_spans, s, e)
                 || (turn.speaker == Some(Speaker::Buyer) && asks(&folded.text, sc.start))
             {
                 continue;
             }
-            let text = turn.text;
-            let (os, oe) = folded.original_span(sc.start, sc.end);
-            let char_start = text[..os].chars().count();
-            let matched = text[os..oe].to_string();
-            let amounts = amounts.get_or_insert_with(|| find_amounts(text));
+            let at = locate(turn.text, folded, (s, e), &mut amounts);
             outcome.findings.push(Finding {
                 category: sc.category,
                 severity: Severity::Medium,
                 rule: format!("scorer/{}", sc.category),
-                start: os,
-                end: oe,
-                char_start,
-                char_end: char_start + matched.chars().count(),
-                matched,
+                start: at.start,
+                end: at.end,
+                char_start: at.char_start,
+                char_end: at.char_end,
+                matched: at.matched,
                 explanation: format!(
                     "wording typical of {} that no rule names (n-gram scorer, p = {:.2})",
                     sc.category, sc.probability
                 ),
                 normalized: folded.folds_in(sc.start, sc.end).names(),
                 context: Vec::new(),
-                amount: amount_near(amounts, text, os, oe),
+                amount: at.amount,
             });
         }
     }
@@ -723,10 +717,7 @@ impl Engine {
             if rule.not_speakers.contains(&turn.speaker) {
                 continue;
             }
-            if cue_spans
-                .iter()
-                .any(|&(c, a, b)| c & CUE_ALLOW != 0 && a < e && s < b)
-            {
+            if allowed(cue_spans, s, e) {
                 continue;
             }
             if rule.negatable && (warning || negated(folded, cue_spans, s, e)) {
@@ -818,19 +809,16 @@ impl Engine {
             .iter()
             .find(|(who, _)| *who == turn.speaker)
             .map_or(rule.severity, |(_, sev)| *sev);
-        let (os, oe) = folded.original_span(s as usize, e as usize);
-        let char_start = text[..os].chars().count();
-        let matched = text[os..oe].to_string();
-        let amounts = amounts.get_or_insert_with(|| find_amounts(text));
+        let at = locate(text, folded, (s, e), amounts);
         Finding {
             category,
             severity,
             rule: rule.id.clone(),
-            start: os,
-            end: oe,
-            char_start,
-            char_end: char_start + matched.chars().count(),
-            matched,
+            start: at.start,
+            end: at.end,
+            char_start: at.char_start,
+            char_end: at.char_end,
+            matched: at.matched,
             explanation: rule.explanation.clone(),
             normalized: {
                 let mut names = folded.folds_in(s as usize, e as usize).names();
@@ -848,7 +836,7 @@ impl Engine {
                 names
             },
             context: Vec::new(),
-            amount: amount_near(amounts, text, os, oe),
+            amount: at.amount,
         }
     }
 
@@ -1044,6 +1032,46 @@ fn negated(folded: &Folded, cues: &[(u8, u32, u32)], s: u32, e: u32) -> bool {
         cue & CUE_QUESTION != 0
             && (folded.clause_at(a) == clause_s || folded.clause_at(b - 1) == clause_e)
     })
+}
+
+/// Whether an allow-list phrase overlaps folded bytes `s..e`: it vetoes whatever it covers.
+fn allowed(cue_spans: &[(u8, u32, u32)], s: u32, e: u32) -> bool {
+    cue_spans
+        .iter()
+        .any(|&(c, a, b)| c & CUE_ALLOW != 0 && a < e && s < b)
+}
+
+/// Evidence on folded bytes as a finding reports it: in the original text, with the money
+/// amount near it.
+struct Located {
+    start: usize,
+    end: usize,
+    char_start: usize,
+    char_end: usize,
+    matched: String,
+    amount: Option<f64>,
+}
+
+/// Maps folded bytes `s..e` of `text` back to the original; the message's amounts are read
+/// on the first finding that needs them.
+fn locate(
+    text: &str,
+    folded: &Folded,
+    (s, e): (u32, u32),
+    amounts: &mut Option<Vec<Amount>>,
+) -> Located {
+    let (start, end) = folded.original_span(s as usize, e as usize);
+    let char_start = text[..start].chars().count();
+    let matched = text[start..end].to_string();
+    let amounts = amounts.get_or_insert_with(|| find_amounts(text));
+    Located {
+        start,
+        end,
+        char_start,
+        char_end: char_start + matched.chars().count(),
+        matched,
+        amount: amount_near(amounts, text, start, end),
+    }
 }
 
 /// Whether the sentence part that starts at byte `at` ends as a question (吗, 么, ？): a
