@@ -6,7 +6,7 @@ use scamscan::batch::{scan_stream, ConversationMap, Outcome, ScanOptions};
 use scamscan::io::{FieldMap, InputFormat, RecordReader};
 use scamscan::{fold, ConversationState, Speaker, Turn};
 
-use crate::util::detector;
+use crate::util::{detector, rules_only};
 
 /// Text that looks like chat: scam words, evasion characters and arbitrary characters mixed.
 fn chat_text() -> impl Strategy<Value = String> {
@@ -81,17 +81,6 @@ fn chat_text() -> impl Strategy<Value = String> {
         prop::collection::vec(pieces, 0..24).prop_map(|v| v.concat()),
         any::<String>(),
     ]
-}
-
-/// The built-in detector without its scorer: the rules alone.
-fn rules_only() -> &'static scamscan::Detector {
-    static RULES: std::sync::OnceLock<scamscan::Detector> = std::sync::OnceLock::new();
-    RULES.get_or_init(|| {
-        scamscan::Detector::builder()
-            .scorer(false)
-            .build()
-            .expect("the built-in lexicons build")
-    })
 }
 
 proptest! {

@@ -5,7 +5,7 @@ use std::io::BufRead;
 
 use scamscan::Severity;
 
-use crate::util::{detector, shared};
+use crate::util::{detector, rules_only, shared};
 
 #[test]
 fn dev_set_recall_and_false_positive_rate() {
@@ -270,13 +270,6 @@ fn held_out_blind_fifth_set() {
 /// level; every other guard in this file runs with the scorer too, as the default detector.
 #[test]
 fn scorer_on_sealed_halves() {
-    static RULES: std::sync::OnceLock<scamscan::Detector> = std::sync::OnceLock::new();
-    let rules = RULES.get_or_init(|| {
-        scamscan::Detector::builder()
-            .scorer(false)
-            .build()
-            .expect("the built-in lexicons build")
-    });
     let sealed = [
         "holdout-sealed.jsonl",
         "holdout-general-sealed.jsonl",
@@ -287,7 +280,7 @@ fn scorer_on_sealed_halves() {
         "holdout-blind5-sealed.jsonl",
     ];
     let with = held_out(&sealed);
-    let without = held_out_with(rules, &sealed);
+    let without = held_out_with(rules_only(), &sealed);
     assert!(with.caught > without.caught, "the scorer adds nothing");
     assert!(
         with.caught >= 388,

@@ -11,6 +11,17 @@ pub fn detector() -> &'static Detector {
     DETECTOR.get_or_init(|| Detector::new().expect("the built-in lexicons build"))
 }
 
+/// The built-in detector without its scorer (the rules alone), built once.
+pub fn rules_only() -> &'static Detector {
+    static RULES: OnceLock<Detector> = OnceLock::new();
+    RULES.get_or_init(|| {
+        Detector::builder()
+            .scorer(false)
+            .build()
+            .expect("the built-in lexicons build")
+    })
+}
+
 /// `../shared` beside the repository, where CI has it too.
 pub fn shared() -> Option<PathBuf> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared");
