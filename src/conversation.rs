@@ -189,7 +189,7 @@ impl ConversationState {
                 previous = id;
             }
         }
-        PackedState::new(&out)
+        PackedState::new(out)
     }
 
     /// Unpacks what [`ConversationState::pack`] made with the same `key`; anything
@@ -260,14 +260,15 @@ pub(crate) enum PackedState {
 }
 
 impl PackedState {
-    fn new(packed: &[u8]) -> PackedState {
+    /// Keeps `packed` in place when it fits, else keeps the vector itself (no second copy).
+    fn new(packed: Vec<u8>) -> PackedState {
         match u8::try_from(packed.len()) {
             Ok(len) if packed.len() <= PACKED_INLINE => {
                 let mut bytes = [0; PACKED_INLINE];
-                bytes[..packed.len()].copy_from_slice(packed);
+                bytes[..packed.len()].copy_from_slice(&packed);
                 PackedState::Inline { len, bytes }
             }
-            _ => PackedState::Boxed(Box::new(packed.to_vec())),
+            _ => PackedState::Boxed(Box::new(packed)),
         }
     }
 
