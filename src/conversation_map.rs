@@ -1,4 +1,4 @@
-//! The batch scan's bounded map of conversation states.
+//! The bounded map of conversation states, for the batch scan and the HTTP service.
 //!
 //! A log of billions of messages can hold millions of conversations, and the map must stay
 //! small and flat however long the log is. So an entry is 32 bytes with no allocation of its
@@ -7,9 +7,14 @@
 //! vector; an index of `u32` slots (open addressing, linear probing, at most three quarters
 //! full, sized to the entries rather than to a power of two) finds them. Eviction compacts the vector and rebuilds the index, so no tombstone is ever
 //! left behind and nothing is copied into a second table.
+//!
+//! The service's map ([`ConversationMap::for_service`]) differs in two ways: it keeps quiet
+//! conversations too, because it numbers a conversation's messages, and it forgets a
+//! conversation unused for a time-to-live, keeping a last-use second per entry beside them.
 
 use std::collections::hash_map::RandomState;
 use std::hash::BuildHasher;
+use std::time::{Duration, Instant};
 
 use crate::conversation::{ConversationState, PackedState};
 
@@ -30,6 +35,9 @@ const RESERVE_AT_ONCE: usize = 1 << 18;
 #[derive(Debug, Default)]
 pub struct ConversationMap {
     entries: Vec<Entry>,
+    /// Per entry, the second (since `Expiry::born`) of its last `put`; empty without expiry.
+    used_at: Vec<u32>,
+    expiry: Option<Expiry>,
     /// Slot -> entry number + 1; 0 is an empty slot. At most three quarters full, so a
     /// probe always reaches an empty slot.
     index: Vec<u32>,
@@ -38,6 +46,13 @@ pub struct ConversationMap {
     clock: u32,
     capacity: usize,
     evicted: u64,
+}
+
+/// The service map's time-to-live.
+#[derive(Debug)]
+struct Expiry {
+    born: Instant,
+    ttl_secs: u64,
 }
 
 #[derive(Debug)]
@@ -91,19 +106,56 @@ impl ConversationMap {
         }
     }
 
-    /// A conversation's state (a new one if unknown or evicted), to be handed back with
-    /// [`ConversationMap::put`].
-    pub fn take(&self, key: &str) -> ConversationState {
-        match self.find(self.keys.digest(key)) {
-            Ok(at) => ConversationState::unpack(self.entries[at].state.as_bytes(), key),
-            Err(_) => ConversationState::new(),
+    /// The HTTP service's map: it keeps every conversation, quiet ones too (their message
+    /// count numbers the next message), up to `capacity`, and forgets one unused for `ttl`
+    /// (to the second).
+    pub fn for_service(capacity: usize, ttl: Duration) -> ConversationMap {
+        ConversationMap {
+            expiry: Some(Expiry {
+                born: Instant::now(),
+                ttl_secs: ttl.as_secs(),
+            }),
+            ..ConversationMap::new(capacity)
         }
     }
 
-    /// Puts a state back as the most recently used, evicting past capacity. A state with no
-    /// signal carries nothing and is not kept.
+    /// A conversation's state (a new one if unknown, evicted or expired), to be handed back
+    /// with [`ConversationMap::put`].
+    pub fn take(&self, key: &str) -> ConversationState {
+        self.take_at(key, self.now())
+    }
+
+    /// Puts a state back as the most recently used, evicting past capacity. The batch map
+    /// does not keep a state with no signal: it carries nothing the next message needs.
     pub fn put(&mut self, key: &str, state: ConversationState) {
-        if !state.has_signals() {
+        self.put_at(key, state, self.now());
+    }
+
+    /// Seconds since the service map was made; 0 for the batch map, which has no clock.
+    fn now(&self) -> u32 {
+        self.expiry.as_ref().map_or(0, |e| {
+            u32::try_from(e.born.elapsed().as_secs()).unwrap_or(u32::MAX)
+        })
+    }
+
+    /// Whether an entry last used at second `used` has outlived the time-to-live at `now`.
+    fn expired(&self, used: u32, now: u32) -> bool {
+        self.expiry
+            .as_ref()
+            .is_some_and(|e| u64::from(now.saturating_sub(used)) > e.ttl_secs)
+    }
+
+    fn take_at(&self, key: &str, now: u32) -> ConversationState {
+        match self.find(self.keys.digest(key)) {
+            Ok(at) if !self.expired(self.used_at.get(at).copied().unwrap_or(now), now) => {
+                ConversationState::unpack(self.entries[at].state.as_bytes(), key)
+            }
+            _ => ConversationState::new(),
+        }
+    }
+
+    fn put_at(&mut self, key: &str, state: ConversationState, now: u32) {
+        if self.expiry.is_none() && !state.has_signals() {
             return;
         }
         self.clock = self.clock.wrapping_add(1);
@@ -114,18 +166,21 @@ impl ConversationMap {
                 let entry = &mut self.entries[at];
                 entry.stamp = self.clock;
                 entry.state = state;
+                if let Some(used) = self.used_at.get_mut(at) {
+                    *used = now;
+                }
                 return;
             }
             Err(slot) if (self.entries.len() + 1) * 4 <= self.index.len() * 3 => {
-                self.push(slot, digest, state);
+                self.push(slot, digest, state, now);
             }
             Err(_) => {
-                self.push_unindexed(digest, state);
+                self.push_unindexed(digest, state, now);
                 self.reindex();
             }
         }
         if self.entries.len() > self.capacity {
-            self.evict();
+            self.evict(now);
         }
     }
 
@@ -170,8 +225,8 @@ impl ConversationMap {
         }
     }
 
-    fn push(&mut self, slot: usize, digest: Digest, state: PackedState) {
-        self.push_unindexed(digest, state);
+    fn push(&mut self, slot: usize, digest: Digest, state: PackedState, now: u32) {
+        self.push_unindexed(digest, state, now);
         // Entry numbers stay below MAX_CAPACITY + 1, far below u32::MAX.
         self.index[slot] = self.entries.len() as u32;
     }
@@ -180,7 +235,10 @@ impl ConversationMap {
     /// [`RESERVE_AT_ONCE`] entries): the vector then never grows by copying, which would
     /// hold the old and the new copy at once, and pages not yet written cost no memory.
     /// Past that it grows by at most what the capacity allows.
-    fn push_unindexed(&mut self, digest: Digest, state: PackedState) {
+    fn push_unindexed(&mut self, digest: Digest, state: PackedState, now: u32) {
+        if self.expiry.is_some() {
+            self.used_at.push(now);
+        }
         if self.entries.len() == self.entries.capacity() {
             let room = self.capacity + 1 - self.entries.len().min(self.capacity);
             let step = match self.entries.len() {
@@ -214,16 +272,43 @@ impl ConversationMap {
         }
     }
 
-    /// Forgets every conversation but the most recently used 90% of the capacity.
-    fn evict(&mut self) {
-        let keep = (self.capacity - self.capacity.div_ceil(10)) as u32;
-        let clock = self.clock;
-        let before = self.entries.len();
-        // Stamps are distinct and every live one is younger than capacity + 1 puts (older
-        // ones were evicted by an earlier sweep), so wrapping ages are exact.
-        self.entries.retain(|e| clock.wrapping_sub(e.stamp) < keep);
-        self.evicted += (before - self.entries.len()) as u64;
+    /// Forgets the expired conversations; if that is not enough, every conversation but the
+    /// most recently used 90% of the capacity.
+    fn evict(&mut self, now: u32) {
+        if self.expiry.is_some() {
+            self.retain(|map, _, used| !map.expired(used, now));
+        }
+        if self.entries.len() > self.capacity {
+            let keep = (self.capacity - self.capacity.div_ceil(10)) as u32;
+            let clock = self.clock;
+            // Stamps are distinct and every live one is younger than capacity + 1 puts
+            // (older ones were evicted by an earlier sweep), so wrapping ages are exact.
+            self.retain(|_, e, _| clock.wrapping_sub(e.stamp) < keep);
+        }
         self.reindex();
+    }
+
+    /// Keeps the entries for which `keep(map, entry, last-use second)` holds, in order,
+    /// compacting in place (with their last-use seconds).
+    fn retain(&mut self, keep: impl Fn(&ConversationMap, &Entry, u32) -> bool) {
+        let before = self.entries.len();
+        let mut kept = 0;
+        for n in 0..before {
+            if keep(
+                self,
+                &self.entries[n],
+                self.used_at.get(n).copied().unwrap_or(0),
+            ) {
+                self.entries.swap(kept, n);
+                if !self.used_at.is_empty() {
+                    self.used_at.swap(kept, n);
+                }
+                kept += 1;
+            }
+        }
+        self.entries.truncate(kept);
+        self.used_at.truncate(kept);
+        self.evicted += (before - kept) as u64;
     }
 }
 
@@ -286,5 +371,33 @@ mod tests {
             assert!(s.signal((k % 7) as u16).is_some(), "c{} lost", k % 1500);
         }
         assert_eq!(std::mem::size_of::<Entry>(), 32);
+    }
+
+    #[test]
+    fn service_map_keeps_quiet_conversations_and_forgets_expired_ones() {
+        let mut m = ConversationMap::for_service(4, Duration::from_secs(10));
+        let mut quiet = ConversationState::new();
+        quiet.seen = 3;
+        m.put_at("quiet", quiet, 0);
+        assert_eq!(m.take_at("quiet", 10).messages(), 3);
+        // Unused for more than the time-to-live: a new conversation, though still held.
+        assert_eq!(m.take_at("quiet", 11).messages(), 0);
+        m.put_at("a", marked(), 5);
+        m.put_at("b", marked(), 12);
+        m.put_at("c", marked(), 13);
+        assert_eq!(m.len(), 4);
+        // Over capacity: the expired one goes first, and that is enough.
+        m.put_at("d", marked(), 14);
+        assert_eq!(m.len(), 4);
+        assert_eq!(m.evicted(), 1);
+        assert!(!m.contains("quiet"));
+        for k in ["a", "b", "c", "d"] {
+            assert!(m.take_at(k, 14).has_signals(), "{k} lost");
+        }
+        // Nothing expired: the least recently used go, as in the batch map.
+        m.put_at("e", marked(), 15);
+        assert_eq!(m.len(), 3);
+        assert!(m.contains("d") && m.contains("e") && !m.contains("a"));
+        assert_eq!(m.used_at.len(), m.len());
     }
 }

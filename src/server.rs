@@ -19,7 +19,7 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, RwLock};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Path, Request, State};
@@ -31,7 +31,8 @@ use axum::Router;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::conversation::{ConversationState, PackedState, Speaker, Turn};
+use crate::conversation::{ConversationState, Speaker, Turn};
+use crate::conversation_map::ConversationMap;
 use crate::io::OutputLine;
 use crate::{Detector, DetectorBuilder, Error};
 
@@ -107,7 +108,7 @@ impl ServerConfig {
 #[derive(Clone)]
 pub struct AppState {
     detector: Arc<RwLock<Detector>>,
-    conversations: Arc<Mutex<Conversations>>,
+    conversations: Arc<Mutex<ConversationMap>>,
     config: Arc<ServerConfig>,
 }
 
@@ -116,7 +117,10 @@ impl AppState {
     pub fn new(detector: Detector, config: ServerConfig) -> AppState {
         AppState {
             detector: Arc::new(RwLock::new(detector)),
-            conversations: Arc::new(Mutex::new(Conversations::default())),
+            conversations: Arc::new(Mutex::new(ConversationMap::for_service(
+                config.max_conversations,
+                config.conversation_ttl,
+            ))),
             config: Arc::new(config),
         }
     }
@@ -138,44 +142,6 @@ impl AppState {
             Err(poisoned) => *poisoned.into_inner() = fresh.clone(),
         }
         Ok(fresh)
-    }
-}
-
-/// Conversation states by id, each packed (in place when small), with its last use.
-#[derive(Default)]
-struct Conversations {
-    map: HashMap<String, (PackedState, Instant)>,
-}
-
-impl Conversations {
-    /// The state of conversation `id`, left in place until `put` overwrites it (removing
-    /// and inserting again would leave a tombstone in the table per message).
-    fn take(&self, id: &str, ttl: Duration) -> ConversationState {
-        match self.map.get(id) {
-            Some((state, used)) if used.elapsed() <= ttl => {
-                ConversationState::unpack(state.as_bytes(), id)
-            }
-            _ => ConversationState::new(),
-        }
-    }
-
-    fn put(&mut self, id: &str, state: ConversationState, max: usize, ttl: Duration) {
-        let entry = (state.pack(id), Instant::now());
-        match self.map.get_mut(id) {
-            Some(slot) => *slot = entry,
-            None => {
-                self.map.insert(id.to_string(), entry);
-            }
-        }
-        if self.map.len() > max.max(1) {
-            self.map.retain(|_, (_, used)| used.elapsed() <= ttl);
-        }
-        if self.map.len() > max.max(1) {
-            let mut stamps: Vec<Instant> = self.map.values().map(|(_, t)| *t).collect();
-            stamps.sort_unstable();
-            let cut = stamps[(stamps.len() - 1).min(max.max(1) / 10)];
-            self.map.retain(|_, (_, used)| *used > cut);
-        }
     }
 }
 
@@ -553,7 +519,7 @@ async fn conversation_message(
     m.conversation = Some(id.clone());
     let detector = state.detector();
     let mut st = match state.conversations.lock() {
-        Ok(c) => c.take(&id, config.conversation_ttl),
+        Ok(c) => c.take(&id),
         Err(_) => {
             return error(
                 StatusCode::INTERNAL_SERVER_ERROR,
@@ -564,7 +530,7 @@ async fn conversation_message(
     let line = st.messages() + 1;
     let out = record(&detector, &m, line, &mut st);
     if let Ok(mut c) = state.conversations.lock() {
-        c.put(&id, st, config.max_conversations, config.conversation_ttl);
+        c.put(&id, st);
     }
     json(StatusCode::OK, &out)
 }

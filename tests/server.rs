@@ -146,6 +146,14 @@ fn every_endpoint_answers() {
         &json!({"speaker": "buyer", "text": "地址帮我改一下"}),
     );
     assert_eq!(other["findings"], json!([]));
+    // Quiet conversations are kept too: their messages go on being numbered.
+    for n in 1..=3 {
+        let (_, r) = s.post(
+            "/v1/conversations/c11/messages",
+            &json!({"speaker": "buyer", "text": "在吗"}),
+        );
+        assert_eq!(r["line"], n);
+    }
 
     let (status, info) = s.call("GET", "/v1/lexicon", &[], b"");
     assert_eq!(status, 200);
