@@ -89,6 +89,13 @@ pub(crate) const BUILTIN: &[(&str, &str)] = builtin!(
     "phishing_link_grammar4.toml",
     "fake_payment_proof_grammar4.toml",
     "platform_impersonation_grammar4.toml",
+    "off_platform_payment_grammar5.toml",
+    "off_platform_contact_grammar5.toml",
+    "deposit_first_grammar5.toml",
+    "order_tampering_grammar5.toml",
+    "phishing_link_grammar5.toml",
+    "fake_payment_proof_grammar5.toml",
+    "platform_impersonation_grammar5.toml",
 );
 
 /// The built-in lexicon files.
