@@ -32,6 +32,7 @@ const CUE_NEG_AFTER: u8 = 1 << 2;
 const CUE_QUESTION: u8 = 1 << 3;
 const CUE_ALLOW: u8 = 1 << 4;
 const CUE_NOT_NEGATION: u8 = 1 << 5;
+const CUE_NOT_WARNING: u8 = 1 << 6;
 
 #[derive(Clone, Copy, Debug)]
 struct Use {
@@ -338,6 +339,7 @@ impl Engine {
             (&set.context.negation_after, CUE_NEG_AFTER),
             (&set.context.question, CUE_QUESTION),
             (&set.context.not_negation, CUE_NOT_NEGATION),
+            (&set.context.not_warning, CUE_NOT_WARNING),
             (&set.allow, CUE_ALLOW),
         ];
         for (list, flag) in cue_lists {
@@ -749,17 +751,31 @@ impl Engine {
     }
 
     /// Appends the negation, question, allow and proposal cues among the hits to `cue_spans`;
-    /// true when a warning cue occurs (the whole message is then a warning).
+    /// true when a warning cue occurs (the whole message is then a warning) outside every
+    /// phrase that only accuses (诈骗 in 涉嫌诈骗).
     fn read_cues(&self, hits: &[Hit], cue_spans: &mut Vec<(u8, u32, u32)>) -> bool {
-        let mut warning = false;
+        let (mut warning, mut accusation) = (false, false);
         for h in hits {
             let cue = self.term_cues[h.term as usize];
             warning |= cue & CUE_WARNING != 0;
-            if cue & !CUE_WARNING != 0 {
-                cue_spans.push((cue, h.start, h.end));
+            accusation |= cue & CUE_NOT_WARNING != 0;
+            if cue & !(CUE_WARNING | CUE_NOT_WARNING) != 0 {
+                cue_spans.push((cue & !(CUE_WARNING | CUE_NOT_WARNING), h.start, h.end));
             }
         }
-        warning
+        if !(warning && accusation) {
+            return warning;
+        }
+        // Rare: both kinds occur. A warning cue counts unless an accusation phrase holds it.
+        let held = |w: &Hit| {
+            hits.iter().any(|a| {
+                self.term_cues[a.term as usize] & CUE_NOT_WARNING != 0
+                    && a.start <= w.start
+                    && w.end <= a.end
+            })
+        };
+        hits.iter()
+            .any(|h| self.term_cues[h.term as usize] & CUE_WARNING != 0 && !held(h))
     }
 
     /// Marks the items that the hits (through `uses`, the positive or the veto uses) and the

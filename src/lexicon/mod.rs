@@ -340,6 +340,7 @@ impl LexiconSet {
             .extend(file.context.negation_after);
         self.context.question.extend(file.context.question);
         self.context.not_negation.extend(file.context.not_negation);
+        self.context.not_warning.extend(file.context.not_warning);
         self.platform_hosts.extend(file.platform_hosts);
         for (kind, map) in file.aliases {
             for (alias, canonical) in map {

@@ -82,6 +82,10 @@ pub(crate) struct ContextSchema {
     /// of them does not count.
     #[serde(default)]
     pub not_negation: Vec<String>,
+    /// Phrases that contain a warning cue without warning (涉嫌诈骗, 诈骗案: the threat of an
+    /// impersonator): a warning cue inside one of them does not count.
+    #[serde(default)]
+    pub not_warning: Vec<String>,
 }
 
 /// One rule.
