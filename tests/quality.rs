@@ -266,8 +266,10 @@ fn held_out_blind_fifth_set() {
 /// but the sixth's. Rules alone: 359/469 caught, 8/432 false positives; with the scorer:
 /// 388/469 and 9/432 (the fifth set's sealed half, the first whose writer the rules never saw:
 /// 78 -> 85/106, FP 1/83 both). Earlier models (FNV over each gram, benign messages weighing 1
-/// then 3) measured 385 and 386 with 10 and 11 false positives. A regression guard at that
-/// level; every other guard in this file runs with the scorer too, as the default detector.
+/// then 3) measured 385 and 386 with 10 and 11 false positives. Session 5 (reported-speech
+/// cues, the fifth grammar round, the model retrained with blind7-9's tune halves and the
+/// fifth probes): 395/469, 8/432. A regression guard at that level; every other guard in this
+/// file runs with the scorer too, as the default detector.
 #[test]
 fn scorer_on_sealed_halves() {
     let sealed = [
@@ -283,12 +285,12 @@ fn scorer_on_sealed_halves() {
     let without = held_out_with(rules_only(), &sealed);
     assert!(with.caught > without.caught, "the scorer adds nothing");
     assert!(
-        with.caught >= 388,
+        with.caught >= 395,
         "scorer caught {} of {}",
         with.caught,
         with.scams
     );
-    assert_false_positives(&with, 9);
+    assert_false_positives(&with, 8);
 }
 
 /// A sixth blind set (`tests/data/holdout-blind6-*`, 240 messages written at the end of
@@ -317,4 +319,45 @@ fn grammar_probes_fourth_round() {
     let r = held_out(&["probes-grammar4.jsonl"]);
     assert_recall(&r, 1.0);
     assert_false_positives(&r, 23);
+}
+
+/// Three more blind sets, written at the start of session 5 by three helpers with different
+/// briefs (`tests/data/holdout-blind{7,8,9}-*`: C2C second-hand chat; shop service agents,
+/// bots and platform notices; multi-turn terse chat with context-only turns; 795 messages,
+/// 270 hard negatives), split by unit into halves after one measurement of each whole with the
+/// session-start detector: 103/131, 107/132 and 89/130 caught, FP 8/133, 7/133 and 6/136.
+/// Their tune halves' false positives were then fixed by kind (reported speech: 那人让我,
+/// 收到短信说, 有人加我; a step named with what goes wrong after it), a fifth grammar round was
+/// written from their kinds of miss, and the scorer was retrained with them. Sealed halves:
+/// 150 -> 153/195 caught, FP 12/205 unchanged (the cue fixes did not transfer). A regression
+/// guard at the level of the whole sets; the sealed halves' 6% false positives on hard
+/// negatives, like the sixth set's, are the largest open gap.
+#[test]
+fn held_out_blind_seventh_to_ninth_sets() {
+    // (set, caught at least, false positives at most), tune and sealed halves together.
+    for (set, caught, false_positives) in
+        [("blind7", 115, 7), ("blind8", 122, 4), ("blind9", 104, 3)]
+    {
+        let tune = format!("holdout-{set}-tune.jsonl");
+        let sealed = format!("holdout-{set}-sealed.jsonl");
+        let r = held_out(&[&tune, &sealed]);
+        assert!(
+            r.caught >= caught,
+            "{set}: caught {} of {}, below {caught}",
+            r.caught,
+            r.scams
+        );
+        assert_false_positives(&r, false_positives);
+    }
+}
+
+/// The fifth round's probes (`tests/data/probes-grammar5.jsonl`: 112 scams for the kinds of
+/// miss in blind7-9's tune halves and 110 tricky benign messages; written before the rules,
+/// they scored 46/82 with the rules alone, a fresh batch written after them 12/30 then). Tuning
+/// data: a regression guard at 112/112 and 2 false positives, both from older rules.
+#[test]
+fn grammar_probes_fifth_round() {
+    let r = held_out(&["probes-grammar5.jsonl"]);
+    assert_recall(&r, 1.0);
+    assert_false_positives(&r, 2);
 }
