@@ -35,6 +35,13 @@ if command -v wrk >/dev/null; then
     wrk -t"$t" -c"$c" -d15s --latency -s scripts/wrk-scan.lua http://127.0.0.1:8799/v1/scan | tee -a "$out/http.txt"
   done
   kill -TERM "$server"; wait "$server" || true
+  echo "-- conversations endpoint, 200,000 ids over a 100,000-conversation map, concurrency 64" | tee -a "$out/http.txt"
+  target/release/scamscan serve --port 8799 --max-conversations 100000 2>>"$out/serve.log" &
+  server=$!
+  sleep 2
+  wrk -t2 -c64 -d15s --latency -s scripts/wrk-conversations.lua http://127.0.0.1:8799 | tee -a "$out/http.txt"
+  grep VmHWM "/proc/$server/status" | tee -a "$out/http.txt" || true
+  kill -TERM "$server"; wait "$server" || true
 else
   echo "wrk missing: apt-get install wrk"
 fi
