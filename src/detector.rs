@@ -2,7 +2,7 @@
 
 use std::cell::RefCell;
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use crate::conversation::{Conversation, ConversationState, Speaker, Turn};
@@ -191,12 +191,14 @@ impl DetectorBuilder {
         }
         let has_user = !self.user.is_empty();
         layers.extend(self.user.into_iter().map(|s| (s, true)));
-        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-        for (sources, _) in &layers {
-            for source in sources {
-                for b in source.name.bytes().chain([0]).chain(source.text.bytes()) {
-                    hash = (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-                }
+        let mut hash: u64 = FNV_OFFSET;
+        for (i, (sources, _)) in layers.iter().enumerate() {
+            if i == 0 && self.builtin {
+                // The built-in files never change within a process: hashed once.
+                static BUILTIN: OnceLock<u64> = OnceLock::new();
+                hash = *BUILTIN.get_or_init(|| fnv_sources(FNV_OFFSET, sources));
+            } else {
+                hash = fnv_sources(hash, sources);
             }
         }
         let set = LexiconSet::from_layers(&layers)?;
@@ -205,9 +207,11 @@ impl DetectorBuilder {
         if self.builtin && self.scorer {
             let scorer =
                 Scorer::builtin().map_err(|e| Error::lexicon(SCORER_FILE, None, None, e))?;
-            for b in b"scorer\0".iter().chain(SCORER_MODEL) {
-                hash = (hash ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
-            }
+            // The 2.4 MB model is hashed once per process; its digest enters the version.
+            static MODEL: OnceLock<u64> = OnceLock::new();
+            let model = *MODEL.get_or_init(|| fnv(FNV_OFFSET, SCORER_MODEL));
+            hash = fnv(hash, b"scorer\0");
+            hash = fnv(hash, &model.to_le_bytes());
             engine.scorer = Some(scorer);
         }
         if self.preload_segmenter {
@@ -431,4 +435,23 @@ fn example_text(example: &ExampleSchema) -> &str {
         ExampleSchema::Text(t) => t,
         ExampleSchema::Turns { text, .. } => text,
     }
+}
+
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// FNV-1a of `bytes`, continuing from `hash`: the lexicon version's hash.
+fn fnv(hash: u64, bytes: &[u8]) -> u64 {
+    bytes.iter().fold(hash, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// [`fnv`] over every source's name, a zero byte and its text, in order.
+fn fnv_sources(hash: u64, sources: &[LexiconSource]) -> u64 {
+    sources.iter().fold(hash, |h, source| {
+        fnv(
+            fnv(fnv(h, source.name.as_bytes()), &[0]),
+            source.text.as_bytes(),
+        )
+    })
 }
