@@ -209,19 +209,12 @@ impl ConversationMap {
         if self.index.is_empty() {
             return Err(0);
         }
-        let mut slot = home_slot(digest.high, self.index.len());
-        // The index is at most three quarters full, so the probe meets an empty slot.
-        loop {
-            match self.index[slot] {
-                0 => return Err(slot),
-                n => {
-                    let at = n as usize - 1;
-                    if self.entries[at].digest() == digest {
-                        return Ok(at);
-                    }
-                }
-            }
-            slot = next_slot(slot, self.index.len());
+        let slot = probe(&self.index, digest.high, |n| {
+            self.entries[n as usize - 1].digest() == digest
+        });
+        match self.index[slot] {
+            0 => Err(slot),
+            n => Ok(n as usize - 1),
         }
     }
 
@@ -261,15 +254,14 @@ impl ConversationMap {
         let slots = (self.entries.len() * 3 / 2).max(32);
         // Freed before the new one is made: no moment holds both.
         self.index = Vec::new();
-        self.index = vec![0; slots];
+        let mut index = vec![0; slots];
         for (n, entry) in self.entries.iter().enumerate() {
-            let mut slot = home_slot(entry.high, slots);
-            while self.index[slot] != 0 {
-                slot = next_slot(slot, slots);
-            }
+            // Digests are distinct, so only an empty slot stops the probe.
+            let slot = probe(&index, entry.high, |_| false);
             // n < entries.len() <= MAX_CAPACITY + 1: fits u32.
-            self.index[slot] = n as u32 + 1;
+            index[slot] = n as u32 + 1;
         }
+        self.index = index;
     }
 
     /// Forgets the expired conversations; if that is not enough, every conversation but the
@@ -309,6 +301,20 @@ impl ConversationMap {
         self.entries.truncate(kept);
         self.used_at.truncate(kept);
         self.evicted += (before - kept) as u64;
+    }
+}
+
+/// Linear probing from `hash`'s home slot in a non-empty `index`: the first slot that is empty
+/// or whose entry number `is_it` accepts. The index is at most three quarters full, so the
+/// probe always meets an empty slot.
+fn probe(index: &[u32], hash: u64, mut is_it: impl FnMut(u32) -> bool) -> usize {
+    let mut slot = home_slot(hash, index.len());
+    loop {
+        match index[slot] {
+            0 => return slot,
+            n if is_it(n) => return slot,
+            _ => slot = next_slot(slot, index.len()),
+        }
     }
 }
 
