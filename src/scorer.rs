@@ -16,6 +16,7 @@
 
 use std::borrow::Cow;
 
+use crate::normalize::is_clause_break;
 use crate::Category;
 
 /// Where the built-in model comes from, for errors.
@@ -163,21 +164,34 @@ impl Scorer {
 
     /// The folded byte span whose n-grams weigh most for category `c`: each character gets
     /// the weights of the n-grams that end on it, and the span is the run of characters with
-    /// the largest sum (Kadane's maximum subarray). Runs only for a category that reports.
+    /// the largest sum (Kadane's maximum subarray) inside one clause, so that it points at the
+    /// step rather than at the whole message. Runs only for a category that reports.
     fn evidence(&self, folded: &str, c: usize) -> (usize, usize) {
         let k = self.heads.len();
-        // (start, end, weight) per character; a character's first gram is its 1-gram.
-        let mut chars: Vec<(usize, usize, i32)> = Vec::new();
+        // (start, end, weight, clause break) per character; a character's first gram is its
+        // 1-gram, so `start..end` is the character itself.
+        let mut chars: Vec<(usize, usize, i32, bool)> = Vec::new();
         for_each_gram(folded, self.bits, |bucket, start, end| {
             let w = i32::from(self.weights[bucket * k + c] as i8);
             match chars.last_mut() {
                 Some(last) if last.1 == end => last.2 += w,
-                _ => chars.push((start, end, w)),
+                _ => {
+                    let brk = folded[start..end]
+                        .chars()
+                        .next()
+                        .is_some_and(is_clause_break);
+                    chars.push((start, end, w, brk));
+                }
             }
         });
         let (mut best, mut best_span) = (i32::MIN, (0, 0));
         let (mut run, mut run_start) = (0i32, 0usize);
-        for &(start, end, w) in &chars {
+        for &(start, end, w, brk) in &chars {
+            if brk {
+                run = 0;
+                run_start = end;
+                continue;
+            }
             if run <= 0 {
                 run = 0;
                 run_start = start;
