@@ -11,7 +11,7 @@ use crate::lexicon::schema::ExampleSchema;
 use crate::lexicon::{builtin_sources, read_dir_sources, LexiconSet, LexiconSource, RuleDef};
 use crate::report::{Category, Report, Severity};
 use crate::rules::{build_report, Engine, Outcome, Scratch, DEFAULT_LARGE_AMOUNT};
-use crate::scorer::{Scorer, SCORER_FILE, SCORER_MODEL};
+use crate::scorer::{fnv1a, Scorer, FNV_OFFSET, SCORER_FILE, SCORER_MODEL};
 
 thread_local! {
     static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
@@ -209,9 +209,9 @@ impl DetectorBuilder {
                 Scorer::builtin().map_err(|e| Error::lexicon(SCORER_FILE, None, None, e))?;
             // The 2.4 MB model is hashed once per process; its digest enters the version.
             static MODEL: OnceLock<u64> = OnceLock::new();
-            let model = *MODEL.get_or_init(|| fnv(FNV_OFFSET, SCORER_MODEL));
-            hash = fnv(hash, b"scorer\0");
-            hash = fnv(hash, &model.to_le_bytes());
+            let model = *MODEL.get_or_init(|| fnv1a(FNV_OFFSET, SCORER_MODEL));
+            hash = fnv1a(hash, b"scorer\0");
+            hash = fnv1a(hash, &model.to_le_bytes());
             engine.scorer = Some(scorer);
         }
         if self.preload_segmenter {
@@ -437,20 +437,12 @@ fn example_text(example: &ExampleSchema) -> &str {
     }
 }
 
-const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
-
-/// FNV-1a of `bytes`, continuing from `hash`: the lexicon version's hash.
-fn fnv(hash: u64, bytes: &[u8]) -> u64 {
-    bytes.iter().fold(hash, |h, &b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    })
-}
-
-/// [`fnv`] over every source's name, a zero byte and its text, in order.
+/// [`fnv1a`] over every source's name, a zero byte and its text, in order: the lexicon
+/// version's hash.
 fn fnv_sources(hash: u64, sources: &[LexiconSource]) -> u64 {
     sources.iter().fold(hash, |h, source| {
-        fnv(
-            fnv(fnv(h, source.name.as_bytes()), &[0]),
+        fnv1a(
+            fnv1a(fnv1a(h, source.name.as_bytes()), &[0]),
             source.text.as_bytes(),
         )
     })

@@ -258,10 +258,7 @@ fn for_each_gram(folded: &str, bits: u32, mut f: impl FnMut(usize, usize, usize)
         if ch.is_whitespace() {
             continue;
         }
-        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-        for &byte in &folded.as_bytes()[i..i + ch.len_utf8()] {
-            h = (h ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
-        }
+        let h = fnv1a(FNV_OFFSET, &folded.as_bytes()[i..i + ch.len_utf8()]);
         window.rotate_left(1);
         window[MAX_N - 1] = (i, h);
         seen += 1;
@@ -278,6 +275,17 @@ fn for_each_gram(folded: &str, bits: u32, mut f: impl FnMut(usize, usize, usize)
             );
         }
     }
+}
+
+/// FNV-1a's offset basis: where [`fnv1a`] starts.
+pub(crate) const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// FNV-1a (64-bit) of `bytes`, continuing from `hash`. Hashes each character here (the
+/// training script computes the same) and the lexicon files for the detector's version.
+pub(crate) fn fnv1a(hash: u64, bytes: &[u8]) -> u64 {
+    bytes.iter().fold(hash, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 /// A seed per gram length (index 1 to 3).
