@@ -118,6 +118,16 @@ fn assert_false_positive_rate(r: &scamscan::eval::Rates, at_most: f64) {
     );
 }
 
+/// Fails unless at least `at_least` scam messages of `r` were caught.
+fn assert_caught(r: &scamscan::eval::Rates, at_least: usize) {
+    assert!(
+        r.caught >= at_least,
+        "caught {} of {}, below {at_least}",
+        r.caught,
+        r.scams
+    );
+}
+
 /// Fails unless at most `at_most` benign messages of `r` were flagged.
 fn assert_false_positives(r: &scamscan::eval::Rates, at_most: usize) {
     assert!(
@@ -286,12 +296,7 @@ fn scorer_on_sealed_halves() {
     let with = held_out(&sealed);
     let without = held_out_with(rules_only(), &sealed);
     assert!(with.caught > without.caught, "the scorer adds nothing");
-    assert!(
-        with.caught >= 399,
-        "scorer caught {} of {}",
-        with.caught,
-        with.scams
-    );
+    assert_caught(&with, 399);
     assert_false_positives(&with, 8);
 }
 
@@ -331,7 +336,8 @@ fn grammar_probes_fourth_round() {
 /// Their tune halves' false positives were then fixed by kind (reported speech: 那人让我,
 /// 收到短信说, 有人加我; a step named with what goes wrong after it), a fifth grammar round was
 /// written from their kinds of miss, and the scorer was retrained with them. Sealed halves:
-/// 150 -> 153/195 caught, FP 12/205 unchanged (the cue fixes did not transfer). A regression
+/// 150 -> 152/195 caught with the final model, FP 12/205 unchanged (the cue fixes did not
+/// transfer). A regression
 /// guard at the level of the whole sets; the sealed halves' 6% false positives on hard
 /// negatives, like the sixth set's, are the largest open gap.
 #[test]
@@ -343,12 +349,7 @@ fn held_out_blind_seventh_to_ninth_sets() {
         let tune = format!("holdout-{set}-tune.jsonl");
         let sealed = format!("holdout-{set}-sealed.jsonl");
         let r = held_out(&[&tune, &sealed]);
-        assert!(
-            r.caught >= caught,
-            "{set}: caught {} of {}, below {caught}",
-            r.caught,
-            r.scams
-        );
+        assert_caught(&r, caught);
         assert_false_positives(&r, false_positives);
     }
 }
@@ -373,6 +374,6 @@ fn grammar_probes_fifth_round() {
 #[test]
 fn held_out_blind_tenth_set() {
     let r = held_out(&["holdout-blind10-tune.jsonl", "holdout-blind10-sealed.jsonl"]);
-    assert!(r.caught >= 119, "caught {} of {}", r.caught, r.scams);
+    assert_caught(&r, 119);
     assert_false_positives(&r, 5);
 }
