@@ -10,11 +10,4 @@ request = function()
     { ["Content-Type"] = "application/json" }, '{"speaker":"buyer","text":"' .. text .. '"}')
 end
 
-local errors = 0
-response = function(status, headers, body)
-  if status ~= 200 then errors = errors + 1 end
-end
-done = function(summary, latency, requests)
-  io.write(string.format("non-200 answers: %d; socket errors: connect %d read %d write %d timeout %d\n",
-    errors, summary.errors.connect, summary.errors.read, summary.errors.write, summary.errors.timeout))
-end
+dofile("scripts/wrk-errors.lua")
