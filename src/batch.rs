@@ -175,7 +175,7 @@ fn scan_chunk<'a>(
 ) -> Vec<Outcome<'a>> {
     enum Staged {
         Done(Report),
-        Pending(crate::rules::Outcome),
+        Pending(crate::engine::Outcome),
     }
     let staged: Vec<Result<(RecordRef<'a>, Staged), RecordError>> = items
         .into_par_iter()

@@ -86,6 +86,25 @@ impl<'a> Turn<'a> {
     }
 }
 
+/// A conversation signal, by a hash of its name (FNV-1a, 32 bits): what a
+/// [`ConversationState`] keeps, so that a state stays right when the lexicon is reloaded
+/// with its rules in another order, and a state saved by one process reads the same in the
+/// next. The engine refuses a lexicon whose signal names hash alike.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) struct SignalKey(u32);
+
+impl SignalKey {
+    /// The key of signal `name`.
+    pub(crate) fn of(name: &str) -> SignalKey {
+        let mut hash: u32 = 0x811c_9dc5;
+        for &b in name.as_bytes() {
+            hash ^= u32::from(b);
+            hash = hash.wrapping_mul(0x0100_0193);
+        }
+        SignalKey(hash)
+    }
+}
+
 /// How many message ids a counted signal remembers for `context` (the latest ones).
 const MAX_SIGNAL_IDS: usize = 8;
 
@@ -104,7 +123,7 @@ pub struct ConversationState {
 /// One signal of a conversation: how many messages raised it, and the latest of their ids.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Raised {
-    pub signal: u16,
+    pub signal: SignalKey,
     pub count: u32,
     /// Ids of the messages that raised it, oldest first, at most [`MAX_SIGNAL_IDS`].
     pub ids: Vec<Box<str>>,
@@ -126,24 +145,24 @@ impl ConversationState {
         !self.signals.is_empty()
     }
 
-    fn entry(&self, signal: u16) -> Option<&Raised> {
+    fn entry(&self, signal: SignalKey) -> Option<&Raised> {
         self.signals.iter().find(|r| r.signal == signal)
     }
 
     /// The id of the latest message that raised `signal`.
-    pub(crate) fn signal(&self, signal: u16) -> Option<&str> {
+    pub(crate) fn signal(&self, signal: SignalKey) -> Option<&str> {
         self.entry(signal)
             .and_then(|r| r.ids.last())
             .map(|id| &**id)
     }
 
     /// How many messages raised `signal`, and the latest of their ids.
-    pub(crate) fn raised(&self, signal: u16) -> (u32, &[Box<str>]) {
+    pub(crate) fn raised(&self, signal: SignalKey) -> (u32, &[Box<str>]) {
         self.entry(signal)
             .map_or((0, &[][..]), |r| (r.count, &r.ids[..]))
     }
 
-    pub(crate) fn raise(&mut self, signal: u16, id: &str) {
+    pub(crate) fn raise(&mut self, signal: SignalKey, id: &str) {
         match self.signals.iter_mut().find(|r| r.signal == signal) {
             Some(entry) => {
                 entry.count = entry.count.saturating_add(1);
@@ -160,7 +179,8 @@ impl ConversationState {
         }
     }
 
-    /// The state packed for maps that hold many conversations: numbers as varints, and
+    /// The state packed for maps that hold many conversations: signal keys as four bytes,
+    /// other numbers as varints, and
     /// each message id front-coded (the bytes it shares with the previous id, or with the
     /// conversation id `key` for the first, are not repeated), so the usual state takes
     /// 10 to 20 bytes and is kept in place, with no allocation. Ids that share nothing
@@ -171,7 +191,7 @@ impl ConversationState {
         put_varint(&mut out, self.seen);
         let mut previous = key.as_bytes();
         for r in &self.signals {
-            put_varint(&mut out, u64::from(r.signal));
+            out.extend_from_slice(&r.signal.0.to_le_bytes());
             put_varint(&mut out, u64::from(r.count));
             // At most MAX_SIGNAL_IDS ids: the count fits a byte.
             out.push(r.ids.len() as u8);
@@ -201,7 +221,9 @@ impl ConversationState {
             state.seen = take_varint(&mut rest)?;
             let mut previous = key.as_bytes().to_vec();
             while !rest.is_empty() {
-                let signal = u16::try_from(take_varint(&mut rest)?).ok()?;
+                let (key, tail) = rest.split_first_chunk::<4>()?;
+                rest = tail;
+                let signal = SignalKey(u32::from_le_bytes(*key));
                 let count = u32::try_from(take_varint(&mut rest)?).ok()?;
                 let (&n, tail) = rest.split_first()?;
                 rest = tail;
@@ -357,9 +379,9 @@ mod tests {
         );
         state.seen = 41;
         for i in 0..11 {
-            state.raise(3, &format!("m{i}-会话"));
+            state.raise(SignalKey(3), &format!("m{i}-会话"));
         }
-        state.raise(0, "");
+        state.raise(SignalKey(0), "");
         let packed = state.pack("会话");
         assert!(matches!(packed, PackedState::Boxed(_)));
         let packed = packed.as_bytes();
@@ -371,20 +393,20 @@ mod tests {
         let _ = ConversationState::unpack(&[0xff; 40], "");
         // A shared prefix longer than what came before is malformed, not a panic.
         assert_eq!(
-            ConversationState::unpack(&[0, 1, 1, 1, 9, 0], "c").signals,
+            ConversationState::unpack(&[0, 1, 0, 0, 0, 1, 1, 9, 0], "c").signals,
             []
         );
         // The usual state, one signal raised once by a short id, packs small.
         let mut usual = ConversationState::new();
         usual.seen = 5;
-        usual.raise(2, "c1-m4");
-        // The id shares "c1" with its conversation: 4 bytes of numbers, 2 of front coding,
-        // 3 of suffix.
-        assert_eq!(usual.pack("c1").as_bytes().len(), 9);
+        usual.raise(SignalKey(2), "c1-m4");
+        // The id shares "c1" with its conversation: 4 bytes of signal key, 3 of other
+        // numbers, 2 of front coding, 3 of suffix.
+        assert_eq!(usual.pack("c1").as_bytes().len(), 12);
         assert!(matches!(usual.pack("c1"), PackedState::Inline { .. }));
         // Ids that share nothing with the key or each other still round-trip.
-        usual.raise(2, "9f3e");
-        usual.raise(5, "0a7b");
+        usual.raise(SignalKey(2), "9f3e");
+        usual.raise(SignalKey(5), "0a7b");
         let packed = usual.pack("x");
         assert_eq!(ConversationState::unpack(packed.as_bytes(), "x"), usual);
         assert_eq!(std::mem::size_of::<PackedState>(), 16);

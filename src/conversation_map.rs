@@ -335,10 +335,11 @@ fn next_slot(slot: usize, slots: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::conversation::SignalKey;
 
     fn marked() -> ConversationState {
         let mut s = ConversationState::new();
-        s.raise(0, "m");
+        s.raise(SignalKey::of("m"), "m");
         s
     }
 
@@ -365,7 +366,10 @@ mod tests {
         let mut m = ConversationMap::new(1000);
         for k in 0..5000u32 {
             let mut s = m.take(&format!("c{}", k % 1500));
-            s.raise((k % 7) as u16, &format!("c{}-m{k}", k % 1500));
+            s.raise(
+                SignalKey::of(&(k % 7).to_string()),
+                &format!("c{}-m{k}", k % 1500),
+            );
             m.put(&format!("c{}", k % 1500), s);
             assert!(m.len() <= 1000);
             // The index stays at most three quarters full.
@@ -374,7 +378,11 @@ mod tests {
         // The last 900 distinct conversations put are all still there, with their states.
         for k in 4100..5000u32 {
             let s = m.take(&format!("c{}", k % 1500));
-            assert!(s.signal((k % 7) as u16).is_some(), "c{} lost", k % 1500);
+            assert!(
+                s.signal(SignalKey::of(&(k % 7).to_string())).is_some(),
+                "c{} lost",
+                k % 1500
+            );
         }
         assert_eq!(std::mem::size_of::<Entry>(), 32);
     }

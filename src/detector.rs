@@ -6,11 +6,11 @@ use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use crate::conversation::{Conversation, ConversationState, Speaker, Turn};
+use crate::engine::{Engine, Outcome, Scratch, DEFAULT_LARGE_AMOUNT};
 use crate::error::Error;
 use crate::lexicon::schema::ExampleSchema;
-use crate::lexicon::{builtin_sources, read_dir_sources, LexiconSet, LexiconSource, RuleDef};
-use crate::report::{Category, Report, Severity};
-use crate::rules::{build_report, Engine, Outcome, Scratch, DEFAULT_LARGE_AMOUNT};
+use crate::lexicon::{builtin_sources, read_dir_sources, LexiconSet, LexiconSource, Rule};
+use crate::report::Report;
 use crate::scorer::{fnv1a, Scorer, FNV_OFFSET, SCORER_FILE, SCORER_MODEL};
 
 thread_local! {
@@ -30,7 +30,6 @@ pub struct Detector {
 #[derive(Debug)]
 struct Inner {
     engine: Engine,
-    set: LexiconSet,
     build_time: Duration,
     /// FNV-1a of every lexicon file's name and text, in load order.
     version: String,
@@ -49,27 +48,6 @@ pub struct Stats {
     pub automaton_bytes: usize,
     /// How long [`DetectorBuilder::build`] took.
     pub build_time: Duration,
-}
-
-/// A rule as `scamscan lexicon list` shows it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct RuleInfo {
-    /// The rule id.
-    pub id: String,
-    /// Its category; `None` for a signal rule.
-    pub category: Option<Category>,
-    /// Its severity (`none` for a signal rule).
-    pub severity: Severity,
-    /// The signal it raises, for a signal rule.
-    pub signal: Option<String>,
-    /// Its explanation.
-    pub explanation: String,
-    /// The file it comes from.
-    pub file: String,
-    /// How many examples it carries.
-    pub examples: usize,
-    /// How many counter-examples it carries.
-    pub counter_examples: usize,
 }
 
 /// An example or counter-example that did not behave as its rule says.
@@ -202,7 +180,7 @@ impl DetectorBuilder {
             }
         }
         let set = LexiconSet::from_layers(&layers)?;
-        let mut engine = Engine::compile(&set)?;
+        let mut engine = Engine::compile(set)?;
         engine.large_amount = self.large_amount;
         if self.builtin && self.scorer {
             let scorer =
@@ -220,19 +198,13 @@ impl DetectorBuilder {
         let detector = Detector {
             inner: Arc::new(Inner {
                 engine,
-                set,
                 build_time: started.elapsed(),
                 version: format!("{hash:016x}"),
             }),
         };
         if has_user && self.verify_examples {
             if let Some(failure) = detector.check_examples_where(|r| r.user).into_iter().next() {
-                let rule = detector
-                    .inner
-                    .set
-                    .rules
-                    .iter()
-                    .find(|r| r.id == failure.rule);
+                let rule = detector.rules().iter().find(|r| r.id == failure.rule);
                 return Err(Error::lexicon(
                     rule.map_or("lexicon", |r| r.file.as_str()),
                     rule.and_then(|r| r.line),
@@ -270,13 +242,13 @@ impl Detector {
     /// Scans one message on its own (no conversation context).
     pub fn scan(&self, text: &str) -> Report {
         let outcome = self.run(Turn::new(text));
-        build_report(self.inner.engine.resolve(outcome, None, None))
+        self.finish(outcome, None, None)
     }
 
     /// Scans the next message of a conversation whose state the caller keeps.
     pub fn scan_turn(&self, turn: Turn<'_>, state: &mut ConversationState) -> Report {
         let outcome = self.run(turn);
-        build_report(self.inner.engine.resolve(outcome, turn.id, Some(state)))
+        self.finish(outcome, turn.id, Some(state))
     }
 
     /// Scans a message without its conversation; [`Detector::finish`] applies it later.
@@ -291,7 +263,7 @@ impl Detector {
         id: Option<&str>,
         state: Option<&mut ConversationState>,
     ) -> Report {
-        build_report(self.inner.engine.resolve(outcome, id, state))
+        Report::from_findings(self.inner.engine.resolve(outcome, id, state))
     }
 
     /// A conversation bound to this detector.
@@ -327,22 +299,8 @@ impl Detector {
     }
 
     /// Every rule, in lexicon order.
-    pub fn rules(&self) -> Vec<RuleInfo> {
-        self.inner
-            .set
-            .rules
-            .iter()
-            .map(|r| RuleInfo {
-                id: r.id.clone(),
-                category: r.category,
-                severity: r.severity,
-                signal: r.signal.clone(),
-                explanation: r.explanation.clone(),
-                file: r.file.clone(),
-                examples: r.examples.len(),
-                counter_examples: r.counter_examples.len(),
-            })
-            .collect()
+    pub fn rules(&self) -> &[Rule] {
+        &self.inner.engine.rules
     }
 
     /// Every literal the automaton is built from (folded), in automaton order.
@@ -357,14 +315,14 @@ impl Detector {
 
     /// Counts of (examples, counter-examples) over all rules.
     pub fn example_counts(&self) -> (usize, usize) {
-        self.inner.set.rules.iter().fold((0, 0), |(e, c), r| {
-            (e + r.examples.len(), c + r.counter_examples.len())
+        self.rules().iter().fold((0, 0), |(e, c), r| {
+            (e + r.examples(), c + r.counter_examples())
         })
     }
 
-    fn check_examples_where(&self, which: impl Fn(&RuleDef) -> bool) -> Vec<ExampleFailure> {
+    fn check_examples_where(&self, which: impl Fn(&Rule) -> bool) -> Vec<ExampleFailure> {
         let mut failures = Vec::new();
-        for (index, rule) in self.inner.set.rules.iter().enumerate() {
+        for (index, rule) in self.rules().iter().enumerate() {
             if !which(rule) {
                 continue;
             }
@@ -377,10 +335,7 @@ impl Detector {
                 if self.example_fires(index, rule, example) != should_fire {
                     failures.push(ExampleFailure {
                         rule: rule.id.clone(),
-                        location: match rule.line {
-                            Some(line) => format!("{}:{line}", rule.file),
-                            None => rule.file.clone(),
-                        },
+                        location: rule.location(),
                         text: example_text(example).to_string(),
                         should_fire,
                     });
@@ -390,7 +345,7 @@ impl Detector {
         failures
     }
 
-    fn example_fires(&self, index: usize, rule: &RuleDef, example: &ExampleSchema) -> bool {
+    fn example_fires(&self, index: usize, rule: &Rule, example: &ExampleSchema) -> bool {
         let mut state = ConversationState::new();
         let (text, speaker) = match example {
             ExampleSchema::Text(text) => (text.as_str(), None),

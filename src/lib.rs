@@ -68,6 +68,7 @@ pub mod batch;
 mod conversation;
 mod conversation_map;
 mod detector;
+mod engine;
 mod error;
 pub mod eval;
 pub mod evidence;
@@ -76,7 +77,6 @@ mod lexicon;
 mod matcher;
 mod normalize;
 mod report;
-mod rules;
 mod scorer;
 mod segment;
 #[cfg(feature = "server")]
@@ -84,9 +84,9 @@ pub mod server;
 mod tables;
 
 pub use conversation::{Conversation, ConversationState, Speaker, Turn};
-pub use detector::{Detector, DetectorBuilder, ExampleFailure, RuleInfo, Stats};
+pub use detector::{Detector, DetectorBuilder, ExampleFailure, Stats};
 pub use error::Error;
-pub use lexicon::{builtin_sources, LexiconSource};
+pub use lexicon::{builtin_sources, LexiconSource, Rule};
 pub use normalize::fold;
 pub use report::{Category, Finding, Report, Severity};
 

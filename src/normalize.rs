@@ -159,6 +159,17 @@ impl Folded {
     pub(crate) fn phrase_at(&self, b: usize) -> u32 {
         self.chars[self.char_of[b] as usize].phrase
     }
+
+    /// Whether the sentence part that starts at folded byte `at` ends as a question (吗, 么,
+    /// 呢, 嘛, ？): a buyer asking 需要先交定金吗 is the target asking. A sentence part ends at
+    /// the next [`is_sentence_break`], a coarser cut than the clause: a question reaches over
+    /// 、 and … (需要先交定金、运费吗).
+    pub(crate) fn asks(&self, at: usize) -> bool {
+        let rest = self.text.get(at..).unwrap_or_default();
+        let end = rest.find(is_sentence_break).unwrap_or(rest.len());
+        let part = rest[..end].trim_end();
+        part.ends_with(['吗', '么', '？', '?', '呢', '嘛']) || rest[end..].starts_with(['？', '?'])
+    }
 }
 
 /// Folds `text` into `out`, reusing its buffers.
@@ -775,6 +786,13 @@ pub(crate) fn is_clause_break(c: char) -> bool {
             | '['
             | ']'
     )
+}
+
+/// Punctuation that ends a sentence part: the clause breaks that end a statement or a
+/// question, not those inside a list (、) or a trailing-off (…), nor brackets or a question
+/// mark, which a question's end is read from.
+pub(crate) fn is_sentence_break(c: char) -> bool {
+    matches!(c, '。' | '！' | '!' | '，' | ',' | '；' | ';' | '\n')
 }
 
 /// A Han character (CJK unified ideographs and their extensions).

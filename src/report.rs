@@ -216,6 +216,33 @@ pub struct Report {
 }
 
 impl Report {
+    /// The report of a message's findings: the strongest finding per category is kept
+    /// (highest severity, then the one resting on most context, then the earliest), in order
+    /// of position; the severity is the highest kept, raised one step where two or more
+    /// findings reach `medium`.
+    pub(crate) fn from_findings(mut findings: Vec<Finding>) -> Report {
+        findings.sort_by(|a, b| {
+            a.category
+                .cmp(&b.category)
+                .then(b.severity.cmp(&a.severity))
+                .then(b.context.len().cmp(&a.context.len()))
+                .then(a.start.cmp(&b.start))
+        });
+        findings.dedup_by(|later, kept| later.category == kept.category);
+        findings.sort_by_key(|f| (f.start, f.end));
+        let top = findings
+            .iter()
+            .map(|f| f.severity)
+            .max()
+            .unwrap_or(Severity::None);
+        let serious = findings
+            .iter()
+            .filter(|f| f.severity >= Severity::Medium)
+            .count();
+        let severity = if serious >= 2 { top.raised() } else { top };
+        Report { severity, findings }
+    }
+
     /// True when at least one finding has this severity or higher.
     pub fn reaches(&self, min: Severity) -> bool {
         self.findings.iter().any(|f| f.severity >= min)

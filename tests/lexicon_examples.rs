@@ -19,9 +19,9 @@ fn every_rule_fires_on_its_examples_and_not_on_its_counter_examples() {
 fn every_rule_carries_examples_and_counter_examples() {
     let lacking: Vec<String> = detector()
         .rules()
-        .into_iter()
-        .filter(|r| r.examples == 0 || (r.category.is_some() && r.counter_examples == 0))
-        .map(|r| r.id)
+        .iter()
+        .filter(|r| r.examples() == 0 || (r.category.is_some() && r.counter_examples() == 0))
+        .map(|r| r.id.clone())
         .collect();
     assert!(
         lacking.is_empty(),

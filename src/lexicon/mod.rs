@@ -6,16 +6,16 @@
 //! the name of a built-in one adds its variants to it.
 
 pub(crate) mod pattern;
+mod rule;
 pub(crate) mod schema;
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 
 use crate::error::Error;
-use crate::report::{Category, Severity};
-use crate::Speaker;
-use pattern::RawPattern;
-use schema::{ContextSchema, ExampleSchema, FileSchema};
+use crate::report::Category;
+pub use rule::Rule;
+use schema::{ContextSchema, FileSchema, PinyinMixSchema};
 
 /// A lexicon file's name and text.
 #[derive(Clone, Debug)]
@@ -140,38 +140,11 @@ pub fn read_dir_sources(dir: &Path) -> Result<Vec<LexiconSource>, Error> {
         .collect()
 }
 
-/// One rule, parsed and checked, with where it was written.
-#[derive(Clone, Debug)]
-pub(crate) struct RuleDef {
-    pub id: String,
-    /// `None` for a signal rule.
-    pub category: Option<Category>,
-    pub severity: Severity,
-    pub explanation: String,
-    pub patterns: Vec<RawPattern>,
-    pub unless: Vec<RawPattern>,
-    pub speakers: Vec<Option<Speaker>>,
-    pub not_speakers: Vec<Option<Speaker>>,
-    pub speaker_severity: Vec<(Option<Speaker>, Severity)>,
-    pub signal: Option<String>,
-    pub requires: Vec<String>,
-    /// For a counted signal rule that reports: (report from the n-th, escalate from the m-th).
-    pub repeat: Option<(u32, Option<u32>)>,
-    pub not_after: Vec<String>,
-    pub negatable: bool,
-    pub examples: Vec<ExampleSchema>,
-    pub counter_examples: Vec<ExampleSchema>,
-    pub file: String,
-    pub line: Option<usize>,
-    /// True for rules from a user folder (their examples are checked at build).
-    pub user: bool,
-}
-
 /// Everything all lexicon layers say, merged.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct LexiconSet {
     pub classes: BTreeMap<String, Vec<String>>,
-    pub rules: Vec<RuleDef>,
+    pub rules: Vec<Rule>,
     pub allow: Vec<String>,
     pub context: ContextSchema,
     pub platform_hosts: Vec<String>,
@@ -209,7 +182,45 @@ impl LexiconSet {
             })?),
             None => None,
         };
-        for (name, variants) in file.classes {
+        self.add_classes(source, file.classes)?;
+        for rule in file.rules {
+            let line = line_of_rule(&source.text, &rule.id);
+            if rule.id.trim().is_empty() {
+                return Err(Error::lexicon(
+                    &source.name,
+                    line,
+                    None,
+                    "rule with an empty id",
+                ));
+            }
+            if !seen_in_layer.insert(rule.id.clone()) {
+                return Err(Error::lexicon(
+                    &source.name,
+                    line,
+                    Some(&rule.id),
+                    "duplicate rule id",
+                ));
+            }
+            let rule = Rule::from_schema(rule, file_category, &source.name, line, user)?;
+            match self.rules.iter_mut().find(|r| r.id == rule.id) {
+                Some(existing) => *existing = rule,
+                None => self.rules.push(rule),
+            }
+        }
+        self.add_context(file.allow, file.context, file.platform_hosts);
+        self.add_aliases(source, file.aliases)?;
+        if let Some(mix) = file.pinyin_mix {
+            self.add_pinyin_mix(source, mix)?;
+        }
+        Ok(())
+    }
+
+    fn add_classes(
+        &mut self,
+        source: &LexiconSource,
+        classes: BTreeMap<String, Vec<String>>,
+    ) -> Result<(), Error> {
+        for (name, variants) in classes {
             if variants.iter().any(|v| v.trim().is_empty()) {
                 return Err(Error::lexicon(
                     &source.name,
@@ -220,129 +231,34 @@ impl LexiconSet {
             }
             self.classes.entry(name).or_default().extend(variants);
         }
-        for rule in file.rules {
-            let line = line_of_rule(&source.text, &rule.id);
-            let err = |msg: String| Error::lexicon(&source.name, line, Some(&rule.id), msg);
-            if rule.id.trim().is_empty() {
-                return Err(Error::lexicon(
-                    &source.name,
-                    line,
-                    None,
-                    "rule with an empty id",
-                ));
-            }
-            if !seen_in_layer.insert(rule.id.clone()) {
-                return Err(err("duplicate rule id".to_string()));
-            }
-            let reports = rule.signal.is_none() || rule.report_from.is_some();
-            let category = match &rule.category {
-                Some(c) => Some(c.parse::<Category>().map_err(err)?),
-                None if !reports => None,
-                None => file_category,
-            };
-            let repeat = match (rule.report_from, rule.escalate_from, &rule.signal) {
-                (None, None, _) => None,
-                (None, Some(_), _) => return Err(err("escalate_from needs report_from".into())),
-                (Some(_), _, None) => {
-                    return Err(err(
-                        "report_from counts a signal: set `signal` on the rule".into()
-                    ))
-                }
-                (Some(0), _, _) => return Err(err("report_from starts at 1".into())),
-                (Some(from), Some(up), _) if up < from => {
-                    return Err(err(format!(
-                        "escalate_from {up} is before report_from {from}"
-                    )))
-                }
-                (Some(from), up, Some(_)) => Some((from, up)),
-            };
-            if category.is_none() && reports {
-                return Err(err(
-                    "no category: set `category` on the rule or at the top of the file".into(),
-                ));
-            }
-            if category.is_some() && !reports {
-                return Err(err(
-                    "a signal rule reports nothing (unless it sets report_from), so it takes no category"
-                        .into(),
-                ));
-            }
-            let severity = match &rule.severity {
-                Some(s) => s.parse::<Severity>().map_err(err)?,
-                None => category.map_or(Severity::None, Category::default_severity),
-            };
-            if category.is_some() && severity == Severity::None {
-                return Err(err(
-                    "severity none would hide every finding of this rule".into()
-                ));
-            }
-            let mut sources: Vec<&String> = rule.pattern.iter().collect();
-            sources.extend(rule.patterns.iter());
-            if sources.is_empty() {
-                return Err(err("no pattern: give `pattern` or `patterns`".into()));
-            }
-            let patterns = sources
-                .into_iter()
-                .map(|p| pattern::parse(p).map_err(err))
-                .collect::<Result<Vec<_>, _>>()?;
-            let unless = rule
-                .unless
-                .iter()
-                .map(|p| pattern::parse(p).map_err(err))
-                .collect::<Result<Vec<_>, _>>()?;
-            let speakers = parse_speakers(&rule.speakers).map_err(err)?;
-            let not_speakers = parse_speakers(&rule.not_speakers).map_err(err)?;
-            let mut speaker_severity = Vec::new();
-            for (who, sev) in &rule.speaker_severity {
-                let who = parse_speaker(who).map_err(err)?;
-                let sev = sev.parse::<Severity>().map_err(err)?;
-                speaker_severity.push((who, sev));
-            }
-            let def = RuleDef {
-                explanation: rule
-                    .explanation
-                    .clone()
-                    .unwrap_or_else(|| rule.signal.clone().unwrap_or_default()),
-                id: rule.id.clone(),
-                category,
-                severity,
-                patterns,
-                unless,
-                speakers,
-                not_speakers,
-                speaker_severity,
-                signal: rule.signal.clone(),
-                requires: rule.requires.clone(),
-                repeat,
-                not_after: rule.not_after.clone(),
-                negatable: rule.negatable.unwrap_or(true),
-                examples: rule.examples.clone(),
-                counter_examples: rule.counter_examples.clone(),
-                file: source.name.clone(),
-                line,
-                user,
-            };
-            if category.is_some() && def.explanation.trim().is_empty() {
-                return Err(err("no explanation".into()));
-            }
-            match self.rules.iter_mut().find(|r| r.id == def.id) {
-                Some(existing) => *existing = def,
-                None => self.rules.push(def),
-            }
-        }
-        self.allow.extend(file.allow);
-        self.context.warning.extend(file.context.warning);
-        self.context
-            .negation_before
-            .extend(file.context.negation_before);
-        self.context
-            .negation_after
-            .extend(file.context.negation_after);
-        self.context.question.extend(file.context.question);
-        self.context.not_negation.extend(file.context.not_negation);
-        self.context.not_warning.extend(file.context.not_warning);
-        self.platform_hosts.extend(file.platform_hosts);
-        for (kind, map) in file.aliases {
+        Ok(())
+    }
+
+    fn add_context(&mut self, allow: Vec<String>, context: ContextSchema, hosts: Vec<String>) {
+        self.allow.extend(allow);
+        let ContextSchema {
+            warning,
+            negation_before,
+            negation_after,
+            question,
+            not_negation,
+            not_warning,
+        } = context;
+        self.context.warning.extend(warning);
+        self.context.negation_before.extend(negation_before);
+        self.context.negation_after.extend(negation_after);
+        self.context.question.extend(question);
+        self.context.not_negation.extend(not_negation);
+        self.context.not_warning.extend(not_warning);
+        self.platform_hosts.extend(hosts);
+    }
+
+    fn add_aliases(
+        &mut self,
+        source: &LexiconSource,
+        aliases: BTreeMap<String, BTreeMap<String, String>>,
+    ) -> Result<(), Error> {
+        for (kind, map) in aliases {
             for (alias, canonical) in map {
                 if alias.trim().is_empty() || canonical.trim().is_empty() {
                     return Err(Error::lexicon(
@@ -355,57 +271,64 @@ impl LexiconSet {
                 self.aliases.push((kind.clone(), alias, canonical));
             }
         }
-        if let Some(mix) = file.pinyin_mix {
-            let err = |msg: String| {
-                Error::lexicon(
-                    &source.name,
-                    line_of(&source.text, "[pinyin_mix]"),
-                    None,
-                    msg,
-                )
-            };
-            for term in &mix.terms {
-                let chars: Vec<char> = term.chars().collect();
-                if chars.is_empty() || chars.len() > MAX_PINYIN_MIX_CHARS {
-                    return Err(err(format!(
-                        "pinyin_mix term {term:?} must have 1 to {MAX_PINYIN_MIX_CHARS} characters"
-                    )));
-                }
-                let mut syllables = Vec::with_capacity(chars.len());
-                for c in &chars {
-                    match mix.syllables.get(&c.to_string()) {
-                        Some(py) if !py.trim().is_empty() => syllables.push(py.trim()),
-                        _ => {
-                            return Err(err(format!(
-                                "pinyin_mix term {term:?}: no syllable for {c:?}"
-                            )))
-                        }
+        Ok(())
+    }
+
+    /// Every mix of Chinese and pinyin of each `[pinyin_mix]` term, as `pinyin` aliases.
+    fn add_pinyin_mix(
+        &mut self,
+        source: &LexiconSource,
+        mix: PinyinMixSchema,
+    ) -> Result<(), Error> {
+        let err = |msg: String| {
+            Error::lexicon(
+                &source.name,
+                line_of(&source.text, "[pinyin_mix]"),
+                None,
+                msg,
+            )
+        };
+        for term in &mix.terms {
+            let chars: Vec<char> = term.chars().collect();
+            if chars.is_empty() || chars.len() > MAX_PINYIN_MIX_CHARS {
+                return Err(err(format!(
+                    "pinyin_mix term {term:?} must have 1 to {MAX_PINYIN_MIX_CHARS} characters"
+                )));
+            }
+            let mut syllables = Vec::with_capacity(chars.len());
+            for c in &chars {
+                match mix.syllables.get(&c.to_string()) {
+                    Some(py) if !py.trim().is_empty() => syllables.push(py.trim()),
+                    _ => {
+                        return Err(err(format!(
+                            "pinyin_mix term {term:?}: no syllable for {c:?}"
+                        )))
                     }
                 }
-                // Every mix but the all-Chinese one: bit i set writes character i in pinyin
-                // (the separators between a Chinese character and a syllable fold away).
-                for mask in 1u32..(1 << chars.len()) {
-                    let alias: String = chars
-                        .iter()
-                        .zip(&syllables)
-                        .enumerate()
-                        .map(|(i, (c, py))| {
-                            if mask & (1 << i) != 0 {
-                                (*py).to_string()
-                            } else {
-                                c.to_string()
-                            }
-                        })
-                        .collect();
-                    self.aliases
-                        .push(("pinyin".to_string(), alias, term.clone()));
-                }
-                // All pinyin, a space between syllables (wei xin); Latin letters keep spaces
-                // between them, so this form needs its own alias.
-                if chars.len() > 1 {
-                    self.aliases
-                        .push(("pinyin".to_string(), syllables.join(" "), term.clone()));
-                }
+            }
+            // Every mix but the all-Chinese one: bit i set writes character i in pinyin
+            // (the separators between a Chinese character and a syllable fold away).
+            for mask in 1u32..(1 << chars.len()) {
+                let alias: String = chars
+                    .iter()
+                    .zip(&syllables)
+                    .enumerate()
+                    .map(|(i, (c, py))| {
+                        if mask & (1 << i) != 0 {
+                            (*py).to_string()
+                        } else {
+                            c.to_string()
+                        }
+                    })
+                    .collect();
+                self.aliases
+                    .push(("pinyin".to_string(), alias, term.clone()));
+            }
+            // All pinyin, a space between syllables (wei xin); Latin letters keep spaces
+            // between them, so this form needs its own alias.
+            if chars.len() > 1 {
+                self.aliases
+                    .push(("pinyin".to_string(), syllables.join(" "), term.clone()));
             }
         }
         Ok(())
@@ -414,18 +337,6 @@ impl LexiconSet {
 
 /// Longest term `[pinyin_mix]` expands (2^n - 1 aliases each).
 const MAX_PINYIN_MIX_CHARS: usize = 5;
-
-fn parse_speakers(names: &[String]) -> Result<Vec<Option<Speaker>>, String> {
-    names.iter().map(|n| parse_speaker(n)).collect()
-}
-
-/// A speaker role, or `unknown` for messages with none.
-fn parse_speaker(name: &str) -> Result<Option<Speaker>, String> {
-    match name {
-        "unknown" => Ok(None),
-        other => other.parse::<Speaker>().map(Some),
-    }
-}
 
 fn line_of_offset(text: &str, offset: usize) -> usize {
     text[..offset.min(text.len())]

@@ -1,0 +1,125 @@
+//! The context stage: a message's outcome applied to its conversation (findings that need an
+//! earlier signal, counted signals, the signals it raises), then the large-amount raise.
+
+use super::Engine;
+use crate::amount::format_yuan;
+use crate::conversation::{ConversationState, SignalKey};
+use crate::report::Finding;
+
+/// What one message produced on its own, before its conversation is applied.
+#[derive(Debug, Default)]
+pub(crate) struct Outcome {
+    /// Findings that stand on this message alone, one per rule that fired.
+    pub findings: Vec<Finding>,
+    /// Findings of rules that require a conversation signal, with the rule's index.
+    pub conditional: Vec<(Finding, u32)>,
+    /// Indexes of the signal rules that fired, with the finding of a counted one that
+    /// reports (built here, kept or dropped once the count is known).
+    pub raised: Vec<(u32, Option<Finding>)>,
+}
+
+impl Outcome {
+    /// True when applying a conversation could change or record anything.
+    pub(crate) fn depends_on_conversation(&self) -> bool {
+        !self.conditional.is_empty() || !self.raised.is_empty()
+    }
+}
+
+impl Engine {
+    /// Applies a conversation to a message's outcome: findings that require a signal fire
+    /// if an earlier message raised it (and name that message in `context`); counted signal
+    /// rules report from their n-th raise on (naming the earlier ones); then this message's
+    /// signals are recorded under `id`. Without a state, conditional and counted findings
+    /// are dropped and signals go nowhere. Last, a finding with a large amount is raised one
+    /// step. Returns the findings, unmerged.
+    pub(crate) fn resolve(
+        &self,
+        outcome: Outcome,
+        id: Option<&str>,
+        state: Option<&mut ConversationState>,
+    ) -> Vec<Finding> {
+        let Outcome {
+            mut findings,
+            conditional,
+            raised,
+        } = outcome;
+        if let Some(state) = state {
+            for (mut finding, rule) in conditional {
+                let requires = &self.links[rule as usize].requires;
+                if let Some(from) = requires.iter().find_map(|&sig| state.signal(sig)) {
+                    finding.context.push(from.to_string());
+                    findings.push(finding);
+                }
+            }
+            state.seen += 1;
+            if !raised.is_empty() {
+                let id = id.map_or_else(|| state.seen.to_string(), str::to_string);
+                self.count_signals(raised, &id, state, &mut findings);
+            }
+        }
+        if let Some(limit) = self.large_amount {
+            for f in &mut findings {
+                if f.amount.is_some_and(|a| a >= limit) {
+                    f.severity = f.severity.raised();
+                    f.explanation = format!(
+                        "{} (amount {} yuan, at or above the large-amount threshold of {} yuan)",
+                        f.explanation,
+                        format_yuan(f.amount.unwrap_or_default()),
+                        format_yuan(limit)
+                    );
+                }
+            }
+        }
+        findings
+    }
+
+    /// Records the signals one message raised, and reports the counted ones that are due.
+    fn count_signals(
+        &self,
+        raised: Vec<(u32, Option<Finding>)>,
+        id: &str,
+        state: &mut ConversationState,
+        findings: &mut Vec<Finding>,
+    ) {
+        let mut now: Vec<SignalKey> = Vec::new();
+        for (rule, _) in &raised {
+            let rule = &self.links[*rule as usize];
+            let allowed = rule.requires.is_empty()
+                || rule.requires.iter().any(|&sig| state.signal(sig).is_some());
+            if let (Some(sig), true) = (rule.signal, allowed) {
+                if !now.contains(&sig) {
+                    now.push(sig);
+                }
+            }
+        }
+        for (rule, finding) in raised {
+            let links = &self.links[rule as usize];
+            let (Some(sig), Some((from, up)), Some(mut finding)) =
+                (links.signal, self.rules[rule as usize].repeat, finding)
+            else {
+                continue;
+            };
+            if !now.contains(&sig)
+                || links
+                    .not_after
+                    .iter()
+                    .any(|s| now.contains(s) || state.signal(*s).is_some())
+            {
+                continue;
+            }
+            let (before, ids) = state.raised(sig);
+            let nth = before.saturating_add(1);
+            if nth < from {
+                continue;
+            }
+            if up.is_some_and(|up| nth >= up) {
+                finding.severity = finding.severity.raised();
+            }
+            finding.context = ids.iter().map(|id| id.to_string()).collect();
+            findings.push(finding);
+        }
+        for sig in now {
+            state.raise(sig, id);
+        }
+    }
+}

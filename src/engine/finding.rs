@@ -1,0 +1,116 @@
+//! Where every [`Finding`] is made: evidence on folded bytes mapped back to the text as typed,
+//! with its character offsets, the foldings needed to see it and the money amount near it.
+
+use super::Engine;
+use crate::amount::{amount_near, find_amounts, Amount};
+use crate::conversation::Turn;
+use crate::lexicon::Rule;
+use crate::matcher::Hit;
+use crate::normalize::Folded;
+use crate::report::{Category, Finding, Severity};
+
+/// The message a finding is made from.
+#[derive(Clone, Copy)]
+pub(super) struct Message<'a> {
+    pub folded: &'a Folded,
+    pub hits: &'a [Hit],
+    pub turn: &'a Turn<'a>,
+}
+
+/// What a finding says, before its evidence is located.
+pub(super) struct Claim {
+    pub category: Category,
+    pub severity: Severity,
+    pub rule: String,
+    pub explanation: String,
+    /// Spelling variants (alias kinds) the evidence rests on, besides the foldings.
+    pub aliases: Vec<String>,
+}
+
+/// Makes the findings of one message; its money amounts are read once, on the first finding.
+pub(super) struct Evidence<'a> {
+    message: Message<'a>,
+    amounts: Option<Vec<Amount>>,
+}
+
+impl<'a> Evidence<'a> {
+    pub(super) fn new(message: Message<'a>) -> Evidence<'a> {
+        Evidence {
+            message,
+            amounts: None,
+        }
+    }
+
+    pub(super) fn message(&self) -> Message<'a> {
+        self.message
+    }
+
+    /// The finding of `claim` on folded bytes `s..e`.
+    pub(super) fn finding(&mut self, claim: Claim, (s, e): (u32, u32)) -> Finding {
+        let Message { folded, turn, .. } = self.message;
+        let text = turn.text;
+        let (start, end) = folded.original_span(s as usize, e as usize);
+        let char_start = text[..start].chars().count();
+        let matched = text[start..end].to_string();
+        let amounts = self.amounts.get_or_insert_with(|| find_amounts(text));
+        let mut normalized = folded.folds_in(s as usize, e as usize).names();
+        for name in claim.aliases {
+            if !normalized.contains(&name) {
+                normalized.push(name);
+            }
+        }
+        Finding {
+            category: claim.category,
+            severity: claim.severity,
+            rule: claim.rule,
+            start,
+            end,
+            char_start,
+            char_end: char_start + matched.chars().count(),
+            matched,
+            explanation: claim.explanation,
+            normalized,
+            context: Vec::new(),
+            amount: amount_near(amounts, text, start, end),
+        }
+    }
+}
+
+impl Engine {
+    /// The finding of `rule` on folded bytes `s..e`: the rule's severity for this speaker, and
+    /// the alias kinds of the hits inside the evidence.
+    pub(super) fn rule_finding(
+        &self,
+        rule: &Rule,
+        category: Category,
+        evidence: &mut Evidence<'_>,
+        (s, e): (u32, u32),
+    ) -> Finding {
+        let Message { hits, turn, .. } = evidence.message();
+        let severity = rule
+            .speaker_severity
+            .iter()
+            .find(|(who, _)| *who == turn.speaker)
+            .map_or(rule.severity, |(_, sev)| *sev);
+        let mut aliases: Vec<String> = Vec::new();
+        for h in hits.iter().filter(|h| h.start >= s && h.end <= e) {
+            let kind = self.term_alias_kind[h.term as usize];
+            if let Some(name) = kind
+                .checked_sub(1)
+                .and_then(|k| self.alias_kinds.get(k as usize))
+            {
+                if !aliases.contains(name) {
+                    aliases.push(name.clone());
+                }
+            }
+        }
+        let claim = Claim {
+            category,
+            severity,
+            rule: rule.id.clone(),
+            explanation: rule.explanation.clone(),
+            aliases,
+        };
+        evidence.finding(claim, (s, e))
+    }
+}

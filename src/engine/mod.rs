@@ -1,0 +1,183 @@
+//! The compiled lexicon and the path one message takes through it.
+//!
+//! ```text
+//! fold ─▶ match ─▶ candidates ─▶ rules ─▶ verdict ─▶ scorer ─▶ context ─▶ report
+//! ```
+//!
+//! | stage | where | what it does |
+//! |---|---|---|
+//! | fold | [`crate::normalize`] | evasions folded away, with the map back to the typed text |
+//! | match | [`crate::matcher`] | one automaton pass over every term, plus tokens (phones, links) |
+//! | candidates | [`candidates`] | the patterns whose every item occurs, and their candidate slots |
+//! | rules | [`search`] | the leftmost match of each such pattern, gaps and word boundaries checked |
+//! | verdict | [`verdict`] | which matches stand: vetoes, speakers, allow-list, warnings, negation, questions |
+//! | scorer | [`scored`] | the n-gram scorer's findings for categories no rule reported |
+//! | context | [`context`] | the conversation's signals, the large-amount raise |
+//! | report | [`crate::report`] | the strongest finding per category and the message's severity |
+//!
+//! [`compile`] builds the [`Engine`] once; [`Engine::scan`] runs the stages up to the scorer
+//! on one message alone, so that messages can be scanned in parallel, and
+//! [`Engine::resolve`] applies the conversation afterwards, in order.
+
+mod candidates;
+mod compile;
+mod context;
+mod finding;
+mod scored;
+mod search;
+mod verdict;
+
+use crate::conversation::{SignalKey, Turn};
+use crate::lexicon::pattern::{Gap, TokenKind};
+use crate::lexicon::Rule;
+use crate::matcher::{find_tokens, Hit, Matcher, TokenHit};
+use crate::normalize::{fold_into, Folded};
+use crate::scorer::{GramSet, Scored, Scorer};
+use crate::segment::Segmenter;
+
+pub(crate) use context::Outcome;
+
+/// The default large-amount threshold in yuan (the seller's guide: take care with large deals).
+pub const DEFAULT_LARGE_AMOUNT: f64 = 1000.0;
+
+/// One place a term (or token) can fill: item `item` of pattern `pattern`.
+#[derive(Clone, Copy, Debug)]
+struct Use {
+    pattern: u32,
+    item: u16,
+    /// The hit must start and end on word boundaries.
+    boundary: bool,
+}
+
+/// A pattern ready to search: its items are filled through [`Use`]s.
+#[derive(Debug)]
+struct CompiledPattern {
+    rule: u32,
+    /// A veto: when it matches, its rule reports nothing.
+    unless: bool,
+    items: usize,
+    gaps: Vec<Gap>,
+}
+
+/// The conversation signals of a rule, by key (see [`SignalKey`]).
+#[derive(Debug)]
+struct Links {
+    /// The signal the rule raises.
+    signal: Option<SignalKey>,
+    /// Signals one of which an earlier message must have raised.
+    requires: Vec<SignalKey>,
+    /// Signals after which the rule reports nothing.
+    not_after: Vec<SignalKey>,
+}
+
+/// What a term means besides filling pattern items: context cues, as bits.
+mod cue {
+    pub const WARNING: u8 = 1;
+    pub const NEG_BEFORE: u8 = 1 << 1;
+    pub const NEG_AFTER: u8 = 1 << 2;
+    pub const QUESTION: u8 = 1 << 3;
+    pub const ALLOW: u8 = 1 << 4;
+    pub const NOT_NEGATION: u8 = 1 << 5;
+    pub const NOT_WARNING: u8 = 1 << 6;
+}
+
+/// The compiled lexicon.
+#[derive(Debug)]
+pub(crate) struct Engine {
+    matcher: Matcher,
+    /// Per term, its uses in positive patterns.
+    term_uses: Vec<Vec<Use>>,
+    /// Per term, its uses in `unless` patterns: kept apart because vetoes are anchored only
+    /// once a rule could fire, so the first marking pass need not walk them (a quarter of
+    /// all uses: 吗 alone is in 94 patterns, most of them vetoes).
+    term_vetoes: Vec<Vec<Use>>,
+    /// Per term, the patterns whose anchor item it fills. The anchor is the item least likely
+    /// to occur (longest shortest term); a pattern is only looked at further when its anchor
+    /// occurs, which most messages never make happen.
+    term_anchors: Vec<Vec<u32>>,
+    /// Per term, its [`cue`] bits.
+    term_cues: Vec<u8>,
+    /// Per term, 1 + its alias kind's index in `alias_kinds`, or 0.
+    term_alias_kind: Vec<u8>,
+    alias_kinds: Vec<String>,
+    token_uses: Vec<(TokenKind, Use)>,
+    /// Per token use, whether it fills its pattern's anchor item.
+    token_anchors: Vec<bool>,
+    /// Per rule, its `unless` patterns. They are anchored only once a positive pattern of
+    /// the rule is complete: a veto such as 吗 or ？ occurs in a third of all messages, and
+    /// anchored up front it sent all of those into the item search for nothing.
+    rule_unless: Vec<Vec<u32>>,
+    patterns: Vec<CompiledPattern>,
+    /// The rules, as validated from the lexicon.
+    pub rules: Vec<Rule>,
+    /// Per rule, its signals.
+    links: Vec<Links>,
+    platform_hosts: Vec<String>,
+    pub segmenter: Segmenter,
+    /// Findings with an amount at or above this many yuan are raised one step.
+    pub large_amount: Option<f64>,
+    /// The second stage, for wording no rule spells out (`None`: rules only).
+    pub scorer: Option<Scorer>,
+}
+
+/// Per-thread buffers reused from message to message.
+#[derive(Debug, Default)]
+pub(crate) struct Scratch {
+    folded: Folded,
+    hits: Vec<Hit>,
+    tokens: Vec<TokenHit>,
+    candidates: candidates::Buffers,
+    bounds: Vec<u32>,
+    cues: verdict::Cues,
+    /// (pattern, folded start, folded end) of every pattern that matched.
+    matches: Vec<(u32, u32, u32)>,
+    /// Rules whose `unless` pattern matched.
+    vetoed: Vec<u32>,
+    grams: GramSet,
+    scored: Vec<Scored>,
+}
+
+impl Engine {
+    /// Every literal the automaton is built from, folded.
+    pub(crate) fn terms(&self) -> &[String] {
+        self.matcher.terms()
+    }
+
+    /// Heap bytes used by the automaton.
+    pub(crate) fn automaton_bytes(&self) -> usize {
+        self.matcher.memory_usage()
+    }
+
+    /// Scans one message on its own. What depends on the conversation comes back as
+    /// conditions for [`Engine::resolve`], so that messages can be scanned in parallel and
+    /// their context applied afterwards, in order, cheaply.
+    pub(crate) fn scan(&self, turn: Turn<'_>, scratch: &mut Scratch) -> Outcome {
+        // fold, match
+        fold_into(turn.text, &mut scratch.folded);
+        scratch.hits.clear();
+        scratch.tokens.clear();
+        self.matcher
+            .find_all(&scratch.folded.text, &mut scratch.hits);
+        if !self.token_uses.is_empty() {
+            find_tokens(
+                &scratch.folded.text,
+                &self.platform_hosts,
+                &mut scratch.tokens,
+            );
+        }
+        // candidates, rules, verdict
+        scratch.cues.clear();
+        scratch.matches.clear();
+        let mut outcome = Outcome::default();
+        if self.find_candidates(scratch) {
+            scratch.folded.build_maps();
+            self.search_patterns(scratch);
+            self.judge(turn, scratch, &mut outcome);
+        }
+        // scorer
+        if let Some(scorer) = &self.scorer {
+            self.add_scored(scorer, turn, scratch, &mut outcome);
+        }
+        outcome
+    }
+}

@@ -1,0 +1,79 @@
+//! The scorer stage: a finding per category the n-gram scorer reports and the rules did not,
+//! unless the message warns, or the evidence is negated, asked about or allowed, exactly as a
+//! rule's would be.
+
+use super::context::Outcome;
+use super::finding::{Claim, Evidence, Message};
+use super::{Engine, Scratch};
+use crate::conversation::{Speaker, Turn};
+use crate::report::{Category, Severity};
+use crate::scorer::Scorer;
+
+impl Engine {
+    /// Runs after the rule stages, on the folded text and hits they left in `scratch`.
+    pub(super) fn add_scored(
+        &self,
+        scorer: &Scorer,
+        turn: Turn<'_>,
+        scratch: &mut Scratch,
+        outcome: &mut Outcome,
+    ) {
+        // The platform's own notices are never scams.
+        if turn.speaker == Some(Speaker::System) {
+            return;
+        }
+        let Scratch {
+            folded,
+            hits,
+            cues,
+            grams,
+            scored,
+            ..
+        } = scratch;
+        scorer.score(&folded.text, grams, scored);
+        if scored.is_empty() {
+            return;
+        }
+        cues.read(self, hits);
+        if cues.warning {
+            return;
+        }
+        folded.build_maps();
+        let reported = |category: Category, outcome: &Outcome| {
+            outcome
+                .findings
+                .iter()
+                .chain(outcome.conditional.iter().map(|(f, _)| f))
+                .chain(outcome.raised.iter().filter_map(|(_, f)| f.as_ref()))
+                .any(|f| f.category == category)
+        };
+        let mut evidence = Evidence::new(Message {
+            folded,
+            hits,
+            turn: &turn,
+        });
+        for sc in scored.iter() {
+            let (s, e) = (sc.start as u32, sc.end as u32);
+            if s >= e || reported(sc.category, outcome) {
+                continue;
+            }
+            if cues.allowed(s, e)
+                || cues.negated(folded, s, e)
+                || (turn.speaker == Some(Speaker::Buyer) && folded.asks(sc.start))
+            {
+                continue;
+            }
+            let claim = Claim {
+                category: sc.category,
+                severity: Severity::Medium,
+                rule: format!("scorer/{}", sc.category),
+                explanation: format!(
+                    "wording typical of {} that no rule names (n-gram scorer, p = {:.2})",
+                    sc.category, sc.probability
+                ),
+                aliases: Vec::new(),
+            };
+            outcome.findings.push(evidence.finding(claim, (s, e)));
+        }
+    }
+}
