@@ -217,9 +217,11 @@ pub struct Report {
 
 impl Report {
     /// The report of a message's findings: the strongest finding per category is kept
-    /// (highest severity, then the one resting on most context, then the earliest), in order
-    /// of position; the severity is the highest kept, raised one step where two or more
-    /// findings reach `medium`.
+    /// (highest severity, then the one resting on most context, then the earliest, then the
+    /// shortest evidence, then the first explanation and rule id), in order of position; the
+    /// severity is the highest kept, raised one step where two or more findings reach
+    /// `medium`. Which finding is kept depends neither on the order rules were loaded in nor,
+    /// short of a tie in everything but the id, on what the rules are called.
     pub(crate) fn from_findings(mut findings: Vec<Finding>) -> Report {
         findings.sort_by(|a, b| {
             a.category
@@ -227,6 +229,9 @@ impl Report {
                 .then(b.severity.cmp(&a.severity))
                 .then(b.context.len().cmp(&a.context.len()))
                 .then(a.start.cmp(&b.start))
+                .then((a.end - a.start).cmp(&(b.end - b.start)))
+                .then(a.explanation.cmp(&b.explanation))
+                .then(a.rule.cmp(&b.rule))
         });
         findings.dedup_by(|later, kept| later.category == kept.category);
         findings.sort_by_key(|f| (f.start, f.end));
