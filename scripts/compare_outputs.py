@@ -26,13 +26,17 @@ CONFIGS = [[], ["--no-scorer"]]
 
 
 def renamed_rules():
-    """old id -> new id, from the table in docs/lexicons.md (rows `| old | new |`)."""
+    """old id -> new id, from the table under "## Renamed rules" in docs/lexicons.md."""
     table = {}
     with open(os.path.join(ROOT, "docs", "lexicons.md"), encoding="utf-8") as f:
-        for line in f:
-            m = re.match(r"\|\s*`([^`]+)`\s*\|\s*`([^`]+)`\s*\|", line)
-            if m:
-                table[m.group(1)] = m.group(2)
+        text = f.read()
+    _, _, section = text.partition("## Renamed rules")
+    for line in section.splitlines():
+        if line.startswith("## "):
+            break
+        m = re.match(r"\|\s*`([^`]+)`\s*\|\s*`([^`]+)`\s*\|", line)
+        if m:
+            table[m.group(1)] = m.group(2)
     if not table:
         sys.exit("docs/lexicons.md has no table of renamed rules")
     return table

@@ -157,7 +157,7 @@ impl<'a> Compiler<'a> {
                 .chain(def.unless.iter().map(|p| (p, true)));
             for (raw, unless) in all {
                 let p = self.patterns.len() as u32;
-                self.pattern(raw, p).map_err(err)?;
+                self.pattern(raw, p, &def.scope).map_err(err)?;
                 self.patterns.push(CompiledPattern {
                     rule: r as u32,
                     unless,
@@ -187,7 +187,7 @@ impl<'a> Compiler<'a> {
     }
 
     /// Interns the literals of one pattern (classes expanded) with their uses.
-    fn pattern(&mut self, raw: &RawPattern, p: u32) -> Result<(), String> {
+    fn pattern(&mut self, raw: &RawPattern, p: u32, scope: &str) -> Result<(), String> {
         if raw.items.len() > MAX_ITEMS {
             return Err(format!("a pattern may have at most {MAX_ITEMS} items"));
         }
@@ -205,12 +205,8 @@ impl<'a> Compiler<'a> {
                             .ok_or_else(|| format!("literal {lit:?} folds to nothing"))?;
                     }
                     Alt::Class(name) => {
-                        let variants = self
-                            .set
-                            .classes
-                            .get(name)
-                            .ok_or_else(|| format!("unknown class {{{name}}}"))?;
-                        for v in variants {
+                        let variants = self.set.classes.variants(scope, name)?;
+                        for v in &variants {
                             self.terms.use_literal(v, u).ok_or_else(|| {
                                 format!("variant {v:?} of class {{{name}}} folds to nothing")
                             })?;

@@ -1,19 +1,24 @@
 //! Lexicons: term classes, rules with examples, allow-lists and context cues, loaded from
-//! TOML files and validated with file, line and rule id.
+//! TOML files and validated with file, line and rule id (the language: `docs/lexicons.md`).
 //!
-//! The built-in lexicons (`lexicons/zh-CN/*.toml`) are compiled into the crate. Users add
-//! folders on top: a user rule with the id of a built-in one replaces it, a user class with
-//! the name of a built-in one adds its variants to it.
+//! The built-in lexicons are every `*.toml` under `lexicons/zh-CN/` (found at build time):
+//! one folder per category, files named by the scam step they describe, and `common/` for
+//! shared terms, cues, aliases, signals and hosts. Users add folders on top: a user rule with
+//! the id of a built-in one replaces it, a user class with the name of a built-in one adds
+//! its variants to it.
 
+mod classes;
 pub(crate) mod pattern;
 mod rule;
 pub(crate) mod schema;
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
 use crate::error::Error;
 use crate::report::Category;
+pub(crate) use classes::Classes;
+use classes::COMMON;
 pub use rule::Rule;
 use schema::{ContextSchema, FileSchema, PinyinMixSchema};
 
@@ -26,77 +31,7 @@ pub struct LexiconSource {
     pub text: String,
 }
 
-macro_rules! builtin {
-    ($($file:literal),* $(,)?) => {
-        &[$((concat!("lexicons/zh-CN/", $file), include_str!(concat!("../../lexicons/zh-CN/", $file)))),*]
-    };
-}
-
-/// The built-in lexicon files, compiled in. A test checks that every file of
-/// `lexicons/zh-CN/` is listed here.
-pub(crate) const BUILTIN: &[(&str, &str)] = builtin!(
-    "common.toml",
-    "off_platform_payment.toml",
-    "off_platform_contact.toml",
-    "deposit_first.toml",
-    "address_change_after_payment.toml",
-    "order_tampering.toml",
-    "fake_refund.toml",
-    "credential_request.toml",
-    "phishing_link.toml",
-    "fake_payment_proof.toml",
-    "platform_impersonation.toml",
-    // Per category, the scam step written as a small grammar (actor verbs x objects x
-    // channels x pressure cues) for wording no example sentence covers.
-    "off_platform_payment_grammar.toml",
-    "off_platform_contact_grammar.toml",
-    "deposit_first_grammar.toml",
-    "address_change_after_payment_grammar.toml",
-    "order_tampering_grammar.toml",
-    "fake_refund_grammar.toml",
-    "credential_request_grammar.toml",
-    "phishing_link_grammar.toml",
-    "fake_payment_proof_grammar.toml",
-    "platform_impersonation_grammar.toml",
-    // A second round: regional and slang words, new settings (second-hand, rentals,
-    // tickets, game accounts, pets), indirect shapes.
-    "off_platform_payment_grammar2.toml",
-    "off_platform_contact_grammar2.toml",
-    "deposit_first_grammar2.toml",
-    "address_change_after_payment_grammar2.toml",
-    "order_tampering_grammar2.toml",
-    "fake_refund_grammar2.toml",
-    "credential_request_grammar2.toml",
-    "phishing_link_grammar2.toml",
-    "fake_payment_proof_grammar2.toml",
-    "platform_impersonation_grammar2.toml",
-    // A third round for the weakest categories: indirect, routine-sounding steps.
-    "off_platform_payment_grammar3.toml",
-    "order_tampering_grammar3.toml",
-    "credential_request_grammar3.toml",
-    "phishing_link_grammar3.toml",
-    "fake_payment_proof_grammar3.toml",
-    "platform_impersonation_grammar3.toml",
-    // A fourth round, from the kinds of miss in the fifth blind set's tune half: payment
-    // claims with screenshots and delays, scheduled transfers, placeholder tracking numbers,
-    // "the platform blocks words", group entry fees, passwords typed into a sent form.
-    "off_platform_payment_grammar4.toml",
-    "off_platform_contact_grammar4.toml",
-    "deposit_first_grammar4.toml",
-    "address_change_after_payment_grammar4.toml",
-    "order_tampering_grammar4.toml",
-    "credential_request_grammar4.toml",
-    "phishing_link_grammar4.toml",
-    "fake_payment_proof_grammar4.toml",
-    "platform_impersonation_grammar4.toml",
-    "off_platform_payment_grammar5.toml",
-    "off_platform_contact_grammar5.toml",
-    "deposit_first_grammar5.toml",
-    "order_tampering_grammar5.toml",
-    "phishing_link_grammar5.toml",
-    "fake_payment_proof_grammar5.toml",
-    "platform_impersonation_grammar5.toml",
-);
+include!(concat!(env!("OUT_DIR"), "/builtin_lexicons.rs"));
 
 /// The built-in lexicon files.
 pub fn builtin_sources() -> Vec<LexiconSource> {
@@ -143,7 +78,7 @@ pub fn read_dir_sources(dir: &Path) -> Result<Vec<LexiconSource>, Error> {
 /// Everything all lexicon layers say, merged.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct LexiconSet {
-    pub classes: BTreeMap<String, Vec<String>>,
+    pub classes: Classes,
     pub rules: Vec<Rule>,
     pub allow: Vec<String>,
     pub context: ContextSchema,
@@ -157,12 +92,14 @@ impl LexiconSet {
     /// a later layer's rule replaces an earlier one with the same id.
     pub(crate) fn from_layers(layers: &[(Vec<LexiconSource>, bool)]) -> Result<LexiconSet, Error> {
         let mut set = LexiconSet::default();
+        let mut index: HashMap<String, usize> = HashMap::new();
         for (sources, user) in layers {
             let mut seen_in_layer: HashSet<String> = HashSet::new();
             for source in sources {
-                set.add_file(source, *user, &mut seen_in_layer)?;
+                set.add_file(source, *user, &mut seen_in_layer, &mut index)?;
             }
         }
+        set.classes.check()?;
         Ok(set)
     }
 
@@ -171,10 +108,13 @@ impl LexiconSet {
         source: &LexiconSource,
         user: bool,
         seen_in_layer: &mut HashSet<String>,
+        index: &mut HashMap<String, usize>,
     ) -> Result<(), Error> {
         let file: FileSchema = toml::from_str(&source.text).map_err(|e| {
-            let line = e.span().map(|s| line_of_offset(&source.text, s.start));
-            Error::lexicon(&source.name, line, None, e.message().trim().to_string())
+            let offset = e.span().map(|s| s.start);
+            let line = offset.map(|o| line_of_offset(&source.text, o));
+            let rule = offset.and_then(|o| rule_id_around(&source.text, o));
+            Error::lexicon(&source.name, line, rule, e.message().trim().to_string())
         })?;
         let file_category = match &file.category {
             Some(c) => Some(c.parse::<Category>().map_err(|e| {
@@ -182,9 +122,15 @@ impl LexiconSet {
             })?),
             None => None,
         };
-        self.add_classes(source, file.classes)?;
+        let scope = file.category.as_deref().unwrap_or(COMMON);
+        for (name, variants) in file.classes {
+            let line = line_of(&source.text, &name);
+            self.classes
+                .extend(scope, &name, variants, &source.name, line)?;
+        }
+        let lines = rule_lines(&source.text);
         for rule in file.rules {
-            let line = line_of_rule(&source.text, &rule.id);
+            let line = lines.get(rule.id.as_str()).copied();
             if rule.id.trim().is_empty() {
                 return Err(Error::lexicon(
                     &source.name,
@@ -201,35 +147,19 @@ impl LexiconSet {
                     "duplicate rule id",
                 ));
             }
-            let rule = Rule::from_schema(rule, file_category, &source.name, line, user)?;
-            match self.rules.iter_mut().find(|r| r.id == rule.id) {
-                Some(existing) => *existing = rule,
-                None => self.rules.push(rule),
+            let rule = Rule::from_schema(rule, file_category, scope, &source.name, line, user)?;
+            match index.get(&rule.id) {
+                Some(&i) => self.rules[i] = rule,
+                None => {
+                    index.insert(rule.id.clone(), self.rules.len());
+                    self.rules.push(rule);
+                }
             }
         }
         self.add_context(file.allow, file.context, file.platform_hosts);
         self.add_aliases(source, file.aliases)?;
         if let Some(mix) = file.pinyin_mix {
             self.add_pinyin_mix(source, mix)?;
-        }
-        Ok(())
-    }
-
-    fn add_classes(
-        &mut self,
-        source: &LexiconSource,
-        classes: BTreeMap<String, Vec<String>>,
-    ) -> Result<(), Error> {
-        for (name, variants) in classes {
-            if variants.iter().any(|v| v.trim().is_empty()) {
-                return Err(Error::lexicon(
-                    &source.name,
-                    line_of(&source.text, &name),
-                    None,
-                    format!("class {name} has an empty variant"),
-                ));
-            }
-            self.classes.entry(name).or_default().extend(variants);
         }
         Ok(())
     }
@@ -353,15 +283,32 @@ fn line_of(text: &str, key: &str) -> Option<usize> {
         .map(|i| i + 1)
 }
 
-/// The line of `id = "ID"` for a rule.
-fn line_of_rule(text: &str, id: &str) -> Option<usize> {
-    let quoted = format!("\"{id}\"");
-    text.lines()
-        .position(|l| {
-            let l = l.trim_start();
-            l.starts_with("id") && l.contains(&quoted)
-        })
-        .map(|i| i + 1)
+/// The line of each rule's `id = "ID"`, by id, read in one pass.
+fn rule_lines(text: &str) -> HashMap<&str, usize> {
+    let mut lines = HashMap::new();
+    for (i, l) in text.lines().enumerate() {
+        if let Some(id) = id_value(l) {
+            lines.entry(id).or_insert(i + 1);
+        }
+    }
+    lines
+}
+
+/// The value of an `id = "..."` line.
+fn id_value(line: &str) -> Option<&str> {
+    let rest = line.trim_start().strip_prefix("id")?.trim_start();
+    let rest = rest.strip_prefix('=')?.trim();
+    rest.strip_prefix('"')?.strip_suffix('"')
+}
+
+/// The id of the `[[rules]]` entry that byte `offset` of `text` falls in, where there is one:
+/// an error in a rule's keys then names the rule.
+fn rule_id_around(text: &str, offset: usize) -> Option<&str> {
+    let upto = text.get(..offset.min(text.len()))?;
+    let start = upto.rfind("[[rules]]")?;
+    let block = &text[start..];
+    let end = block[9..].find("\n[").map_or(block.len(), |e| e + 9);
+    block[..end].lines().find_map(id_value)
 }
 
 #[cfg(test)]
@@ -421,19 +368,27 @@ mod tests {
     }
 
     #[test]
-    fn every_builtin_file_is_compiled_in() {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("lexicons/zh-CN");
-        let mut on_disk: Vec<String> = std::fs::read_dir(&dir)
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .filter(|n| n.ends_with(".toml"))
-            .collect();
-        on_disk.sort();
-        let mut listed: Vec<String> = BUILTIN
+    fn every_category_has_a_folder_of_builtin_files() {
+        let folders: HashSet<&str> = BUILTIN
             .iter()
-            .map(|(n, _)| n.trim_start_matches("lexicons/zh-CN/").to_string())
+            .filter_map(|(path, _)| path.strip_prefix("lexicons/zh-CN/")?.split_once('/'))
+            .map(|(folder, _)| folder)
             .collect();
-        listed.sort();
-        assert_eq!(on_disk, listed);
+        for category in Category::ALL {
+            assert!(
+                folders.contains(category.as_str()),
+                "no folder for {category}"
+            );
+        }
+        assert!(folders.contains(COMMON));
+        assert_eq!(folders.len(), Category::ALL.len() + 1, "{folders:?}");
+    }
+
+    #[test]
+    fn an_unknown_key_in_a_rule_names_the_rule() {
+        let text = "category = \"deposit_first\"\n[[rules]]\nid = \"a/one\"\nexplanation = \"e\"\npattern = \"x\"\n[[rules]]\nid = \"a/two\"\nexplanation = \"e\"\npattern = \"x\"\nbogus = 1\n";
+        let e = one(text).unwrap_err();
+        assert_eq!(e.rule(), Some("a/two"), "{e}");
+        assert_eq!(e.line(), Some(10), "{e}");
     }
 }

@@ -6,7 +6,8 @@
 //! |---|---|
 //! | `定金` | a literal term (folded like the message: 訂金 and ｄｊ match too) |
 //! | `付\|交\|{pay}` | any of several alternatives |
-//! | `{deposit}` | any variant of a term class |
+//! | `{deposit}` | any variant of a term class (the file's category's, else `common`'s) |
+//! | `{common.pay}` | a class of a named scope |
 //! | `{@phone}` | a recognized token: `phone`, `digits`, `card`, `url`, `account` |
 //! | `^定金` | the term must start and end on word boundaries (checked with jieba) |
 //! | `^加\|加我` | `^` applies to the alternative it precedes only |
@@ -113,23 +114,35 @@ fn parse_gap(spec: &str, cross_clause: bool) -> Result<Gap, String> {
     let (a, b) = spec
         .split_once("..")
         .ok_or_else(|| format!("gap ~{spec} is not of the form ~MIN..MAX"))?;
-    let min: u16 = a
-        .parse()
-        .map_err(|_| format!("gap minimum {a:?} is not a number"))?;
-    let max: u16 = b
-        .parse()
-        .map_err(|_| format!("gap maximum {b:?} is not a number"))?;
+    let number = |n: &str, what: &str| {
+        if n.is_empty() || !n.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(format!("gap {what} {n:?} is not a number"));
+        }
+        // Digits only: a number too long for u64 is longer than any gap anyway.
+        Ok(n.parse::<u64>().unwrap_or(u64::MAX))
+    };
+    let (min, max) = (number(a, "minimum")?, number(b, "maximum")?);
     if min > max {
         return Err(format!("gap ~{spec} has its minimum above its maximum"));
     }
-    if max > MAX_GAP {
+    if max > u64::from(MAX_GAP) {
         return Err(format!("gap ~{spec} is longer than {MAX_GAP} characters"));
     }
+    let (min, max) = (min as u16, max as u16);
     Ok(Gap {
         min,
         max,
         cross_clause,
     })
+}
+
+/// A class name: letters, digits and `_`, with an optional scope before a dot (`common.pay`).
+fn valid_class_name(name: &str) -> bool {
+    let part = |p: &str| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    match name.split_once('.') {
+        Some((scope, rest)) => part(scope) && part(rest),
+        None => part(name),
+    }
 }
 
 fn parse_item(word: &str) -> Result<RawItem, String> {
@@ -153,9 +166,7 @@ fn parse_item(word: &str) -> Result<RawItem, String> {
                     )
                 })?;
                 alts.push((Alt::Token(kind), boundary));
-            } else if name.is_empty()
-                || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-            {
+            } else if !valid_class_name(name) {
                 return Err(format!("bad class name {{{name}}}"));
             } else {
                 alts.push((Alt::Class(name.to_string()), boundary));

@@ -23,6 +23,8 @@ pub struct Rule {
     pub file: String,
     /// The line of its `id`, where known.
     pub line: Option<usize>,
+    /// The scope its `{class}` names are looked up in (its file's category, or `common`).
+    pub(crate) scope: String,
     pub(crate) patterns: Vec<RawPattern>,
     pub(crate) unless: Vec<RawPattern>,
     pub(crate) speakers: Vec<Option<Speaker>>,
@@ -62,6 +64,7 @@ impl Rule {
     pub(super) fn from_schema(
         rule: RuleSchema,
         file_category: Option<Category>,
+        scope: &str,
         file: &str,
         line: Option<usize>,
         user: bool,
@@ -131,6 +134,7 @@ impl Rule {
             signal: rule.signal,
             file: file.to_string(),
             line,
+            scope: scope.to_string(),
             patterns,
             unless,
             speaker_severity,
