@@ -8,8 +8,8 @@ that no rule names. It is one logistic regression per category over hashed chara
 each feature present or not, the vector scaled to unit length.
 
 Training data (never a sealed half, so the sealed halves stay a measurement):
-  - ../shared/eval/dev.jsonl, every tests/data/holdout-*-tune.jsonl, the probe files
-    tests/data/probes-grammar*.jsonl;
+  - ../shared/eval/dev.jsonl, and of every set that tests/data/sets.toml marks
+    `trains_scorer = true`, its tune half (held-out sets) or its file (probes);
   - ordinary text as negatives: the first 30,000 of a fixed shuffle of the review corpora and
     the Taobao customer-service turns in ../shared/corpora (the rest is left for measuring).
 
@@ -17,7 +17,7 @@ Usage:  python3 scripts/train_scorer.py            # train, write the model, rep
         python3 scripts/train_scorer.py --report   # also score every sealed half vs the rules
 Needs numpy, scipy and scikit-learn (pip install scikit-learn); the product does not.
 """
-import json, os, random, struct, subprocess, sys
+import json, os, random, struct, subprocess, sys, tomllib
 import numpy as np
 import scipy.sparse as sp
 from sklearn.linear_model import LogisticRegression
@@ -36,18 +36,30 @@ CATEGORIES = ["off_platform_payment", "off_platform_contact", "deposit_first",
 BITS = 18           # 2^18 hashed buckets
 THRESHOLD = 0.7     # probability at which a finding is reported
 # C and the labeled negatives' weight were chosen by leave-one-writer-out cross-validation
-# over the tune halves (session 5: each writer held out in turn, the scorer alone scored on
-# it): the most held-out recall at no more held-out false positives than C = 4, weight 5 had
-# at this threshold (428 vs 414 of 793 scams, 3 vs 4 of 765 benign messages flagged).
+# over the tune halves (each writer held out in turn, the scorer alone scored on it): the most
+# held-out recall at no more held-out false positives than C = 4, weight 5 had at this
+# threshold (428 vs 414 of 793 scams, 3 vs 4 of 765 benign messages flagged).
 C = 8.0             # inverse L2 strength
 POSITIVE_WEIGHT = 5.0
 LABELED_NEGATIVE_WEIGHT = float(os.environ.get("NEGW", "8.0"))
 REAL_NEGATIVES = 30000
 
-TRAIN_FILES = [os.path.join(SHARED, "eval", "dev.jsonl")] + sorted(
-    os.path.join(DATA, f) for f in os.listdir(DATA)
-    if (f.startswith("holdout-") and f.endswith("-tune.jsonl")) or f.startswith("probes-grammar"))
-SEALED_FILES = sorted(os.path.join(DATA, f) for f in os.listdir(DATA) if f.endswith("-sealed.jsonl"))
+def manifest_files():
+    """(training files, sealed files) from tests/data/sets.toml."""
+    with open(os.path.join(DATA, "sets.toml"), "rb") as f:
+        sets = tomllib.load(f)["set"]
+    train, sealed = [], []
+    for s in sets:
+        for path in s["files"]:
+            if path.endswith("sealed.jsonl"):
+                sealed.append(os.path.join(DATA, path))
+            elif s["trains_scorer"]:
+                train.append(os.path.join(DATA, path))
+    return train, sealed
+
+
+TRAIN_FILES, SEALED_FILES = manifest_files()
+TRAIN_FILES = [os.path.join(SHARED, "eval", "dev.jsonl")] + TRAIN_FILES
 REAL_FILES = [os.path.join(SHARED, "corpora", "sophonplus_reviews", "online_shopping_10_cats.jsonl"),
               os.path.join(SHARED, "corpora", "sophonplus_reviews", "waimai_10k.jsonl")]
 
@@ -133,8 +145,8 @@ def real_texts():
     texts = []
     for p in REAL_FILES:
         texts += [r["text"] for r in load(p) if r.get("text")]
-    sessions = os.path.join(SHARED, "corpora", "ecd_taobao_sample", "sessions.jsonl")
-    for s in load(sessions):
+    taobao_chat = os.path.join(SHARED, "corpora", "ecd_taobao_sample", "sessions.jsonl")
+    for s in load(taobao_chat):
         for turn in s.get("turns", s.get("messages", [])):
             t = turn.get("text_desegmented") or turn.get("text") if isinstance(turn, dict) else turn
             if t:

@@ -222,7 +222,10 @@ fn fuzz_regressions() {
 fn scorer_spans_are_exact_on_labeled_messages() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data");
     let mut scored = 0;
-    for file in ["holdout-blind5-tune.jsonl", "probes-grammar4.jsonl"] {
+    for file in [
+        "heldout/varied-with-hard-negatives/tune.jsonl",
+        "probes/excuses-and-workarounds.jsonl",
+    ] {
         let text = std::fs::read_to_string(root.join(file)).expect("labeled file");
         for line in text.lines().filter(|l| !l.trim().is_empty()) {
             let record: serde_json::Value = serde_json::from_str(line).expect("JSON line");

@@ -143,13 +143,12 @@ fn the_threshold_is_configurable() {
     assert_eq!(low.scan(text).findings[0].severity, base.raised());
 }
 
-/// Held-out amounts (`tests/data/holdout-amounts.jsonl`, written by a helper who never saw
-/// the amount reader): the share of lines whose money is read exactly, and that no line
+/// Held-out amounts (`tests/data/amounts.jsonl`, written by a writer who never saw the
+/// amount reader): the share of lines whose money is read exactly, and that no line
 /// without money yields an amount.
 #[test]
 fn held_out_amounts() {
-    let path =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/holdout-amounts.jsonl");
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/amounts.jsonl");
     let text = std::fs::read_to_string(path).unwrap();
     let (mut money_lines, mut exact, mut other_lines, mut invented) = (0, 0, 0, 0);
     let mut wrong = Vec::new();
