@@ -5,7 +5,7 @@
 //! depends on the conversation (signals raised, findings that require a signal) as
 //! conditions, which a short sequential pass then resolves in input order against the
 //! conversation's state. Outcomes reach the sink in input order. Conversation state lives in
-//! a map bounded by [`ScanOptions::max_conversations`]: past it the least recently used
+//! a map bounded by [`ConversationMap::new`]'s capacity: past it the least recently used
 //! conversation is forgotten, and a conversation that never raised a signal is not kept at
 //! all, so memory stays flat however many conversations a log holds. The result is the same
 //! as scanning the records one by one.
@@ -15,19 +15,16 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-pub use crate::conversation_map::ConversationMap;
-use crate::io::{BlockItem, BlockRead, FieldMap, RecordError, RecordReader, RecordRef};
+pub use crate::conversation_map::{ConversationMap, DEFAULT_MAX_CONVERSATIONS};
+use crate::io::{Block, BlockItem, BlockRead, FieldMap, Record, RecordError, RecordReader};
 use crate::{Detector, Error, Report};
 
-/// How a batch scan runs.
+/// How a batch scan runs. The input's field names come with its [`RecordReader`], the bound
+/// on conversations with its [`ConversationMap`].
 #[derive(Clone, Debug)]
 pub struct ScanOptions {
-    /// Field names of the input.
-    pub fields: FieldMap,
     /// Records per chunk (each chunk is scanned in parallel).
     pub chunk_records: usize,
-    /// Conversations whose state is kept; past this the least recently seen is evicted.
-    pub max_conversations: usize,
     /// Stop at the first record that cannot be read.
     pub strict: bool,
 }
@@ -35,9 +32,7 @@ pub struct ScanOptions {
 impl Default for ScanOptions {
     fn default() -> Self {
         ScanOptions {
-            fields: FieldMap::default(),
             chunk_records: 4096,
-            max_conversations: 100_000,
             strict: false,
         }
     }
@@ -45,13 +40,13 @@ impl Default for ScanOptions {
 
 /// One input record's outcome, handed to the sink in input order. The record borrows from
 /// the block of input it was read in (no copy per message); a sink that keeps it calls
-/// [`RecordRef::into_owned`].
+/// [`Record::into_owned`].
 #[derive(Debug)]
 pub enum Outcome<'a> {
     /// A message that was scanned.
     Scanned {
         /// The record as read.
-        record: RecordRef<'a>,
+        record: Record<'a>,
         /// What the detector found.
         report: Report,
     },
@@ -109,7 +104,8 @@ pub fn scan_stream<E>(
 ) -> Result<Result<Summary, E>, Error> {
     let started = Instant::now();
     let chunk_records = options.chunk_records.max(1);
-    let (tx, rx) = mpsc::sync_channel::<std::io::Result<crate::io::read::Block>>(2);
+    let fields = reader.fields().clone();
+    let (tx, rx) = mpsc::sync_channel::<std::io::Result<Block>>(2);
     let mut summary = Summary::default();
     let result = std::thread::scope(|scope| {
         let mut reader = reader;
@@ -129,12 +125,12 @@ pub fn scan_stream<E>(
         for block in rx {
             let block = block.map_err(|e| Error::input(format!("read error: {e}")))?;
             summary.bytes += block.items.iter().map(|r| r.len() as u64).sum::<u64>();
-            let crate::io::read::Block { buf, items } = block;
+            let Block { buf, items } = block;
             let outcomes = match pool {
                 Some(pool) => {
-                    pool.install(|| scan_chunk(detector, &buf, items, options, conversations))
+                    pool.install(|| scan_chunk(detector, &buf, items, &fields, conversations))
                 }
-                None => scan_chunk(detector, &buf, items, options, conversations),
+                None => scan_chunk(detector, &buf, items, &fields, conversations),
             };
             for outcome in outcomes {
                 summary.read += 1;
@@ -170,17 +166,17 @@ fn scan_chunk<'a>(
     detector: &Detector,
     buf: &'a [u8],
     items: Vec<BlockItem>,
-    options: &ScanOptions,
+    fields: &FieldMap,
     conversations: &mut ConversationMap,
 ) -> Vec<Outcome<'a>> {
     enum Staged {
         Done(Report),
         Pending(crate::engine::Outcome),
     }
-    let staged: Vec<Result<(RecordRef<'a>, Staged), RecordError>> = items
+    let staged: Vec<Result<(Record<'a>, Staged), RecordError>> = items
         .into_par_iter()
         .map(|item| {
-            let record = item.parse(buf, &options.fields)?;
+            let record = item.parse(buf, fields)?;
             let outcome = detector.scan_alone(record.turn());
             let staged = if record.conversation.is_some() && outcome.depends_on_conversation() {
                 Staged::Pending(outcome)

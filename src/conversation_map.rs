@@ -18,6 +18,9 @@ use std::time::{Duration, Instant};
 
 use crate::conversation::{ConversationState, PackedState};
 
+/// How many conversations the batch scan and the service keep by default.
+pub const DEFAULT_MAX_CONVERSATIONS: usize = 100_000;
+
 /// Conversations a map can be asked to keep: entry numbers must fit the `u32` index, and
 /// last-use ages the `u32` stamps.
 const MAX_CAPACITY: usize = 1 << 30;

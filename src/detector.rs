@@ -292,6 +292,11 @@ impl Detector {
         }
     }
 
+    /// The amount in yuan from which a finding is raised one severity step (`None`: off).
+    pub fn large_amount(&self) -> Option<f64> {
+        self.inner.engine.large_amount
+    }
+
     /// Identifies the lexicons this detector was built from: a hash of every file's name and
     /// text, so two detectors built from the same files report the same version.
     pub fn lexicon_version(&self) -> &str {

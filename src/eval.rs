@@ -17,7 +17,7 @@ use crate::{Category, Detector, Error, Report, Severity};
 #[derive(Clone, Debug)]
 pub struct Scored {
     /// The labeled record.
-    pub record: Record,
+    pub record: Record<'static>,
     /// The expected categories.
     pub labels: Vec<Category>,
     /// What the detector said.
@@ -143,8 +143,8 @@ pub fn evaluate_file(detector: &Detector, path: &Path) -> Result<Evaluation, Err
     let mut reader = RecordReader::new(Box::new(file), InputFormat::Jsonl, &fields, 16 << 20);
     let mut records = Vec::new();
     let mut errors = Vec::new();
-    while let Some(raw) = reader.next_raw().map_err(|e| Error::io(path, e))? {
-        match raw.parse(&fields) {
+    while let Some(record) = reader.next_record().map_err(|e| Error::io(path, e))? {
+        match record {
             Ok(r) => records.push(r),
             Err(e) => errors.push((e.line, e.message)),
         }
@@ -156,7 +156,7 @@ pub fn evaluate_file(detector: &Detector, path: &Path) -> Result<Evaluation, Err
 }
 
 /// Scores labeled records (in conversation order).
-pub fn evaluate(detector: &Detector, records: Vec<Record>) -> Evaluation {
+pub fn evaluate(detector: &Detector, records: Vec<Record<'static>>) -> Evaluation {
     let mut eval = Evaluation::default();
     let mut states: HashMap<String, ConversationState> = HashMap::new();
     for record in records {
@@ -171,7 +171,7 @@ pub fn evaluate(detector: &Detector, records: Vec<Record>) -> Evaluation {
         }
         let turn = record.turn();
         let report = match &record.conversation {
-            Some(c) => detector.scan_turn(turn, states.entry(c.clone()).or_default()),
+            Some(c) => detector.scan_turn(turn, states.entry(c.to_string()).or_default()),
             None => detector.scan(&record.text),
         };
         let reported = report.categories_at(Severity::Medium);

@@ -65,6 +65,7 @@
 
 pub mod amount;
 pub mod batch;
+mod config;
 mod conversation;
 mod conversation_map;
 mod detector;
@@ -72,6 +73,7 @@ mod engine;
 mod error;
 pub mod eval;
 pub mod evidence;
+pub mod highlight;
 pub mod io;
 mod lexicon;
 mod matcher;
@@ -83,8 +85,10 @@ mod segment;
 pub mod server;
 mod tables;
 
+pub use config::DetectorConfig;
 pub use conversation::{Conversation, ConversationState, Speaker, Turn};
 pub use detector::{Detector, DetectorBuilder, ExampleFailure, Stats};
+pub use engine::DEFAULT_LARGE_AMOUNT;
 pub use error::Error;
 pub use lexicon::{builtin_sources, LexiconSource, Rule};
 pub use normalize::fold;

@@ -17,7 +17,6 @@
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::path::PathBuf;
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
@@ -29,12 +28,12 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde_json::value::RawValue;
 
-use crate::conversation::{ConversationState, Speaker, Turn};
-use crate::conversation_map::ConversationMap;
-use crate::io::OutputLine;
-use crate::{Detector, DetectorBuilder, Error};
+use crate::conversation::ConversationState;
+use crate::conversation_map::{ConversationMap, DEFAULT_MAX_CONVERSATIONS};
+use crate::io::{parse_record, FieldMap, OutputLine, Record};
+use crate::{Detector, DetectorConfig, Error};
 
 /// The OpenAPI document of this service (also committed as `docs/openapi.json`).
 pub const OPENAPI: &str = include_str!("../docs/openapi.json");
@@ -46,14 +45,9 @@ pub struct ServerConfig {
     pub addr: SocketAddr,
     /// Bearer token clients must send; `None` for no authentication.
     pub token: Option<String>,
-    /// User lexicon folders, reloaded on `POST /v1/lexicon/reload` and SIGHUP.
-    pub lexicons: Vec<PathBuf>,
-    /// Leave the built-in lexicons out.
-    pub no_builtin: bool,
-    /// Add the n-gram scorer's findings to the rules' (the default).
-    pub scorer: bool,
-    /// Findings with an amount of at least this many yuan are raised one step (`None`: off).
-    pub large_amount: Option<f64>,
+    /// What the detector is built from; its lexicon folders are read again on
+    /// `POST /v1/lexicon/reload` and SIGHUP.
+    pub detector: DetectorConfig,
     /// Largest request body in bytes.
     pub max_body_bytes: usize,
     /// Most messages in one request.
@@ -73,15 +67,12 @@ impl Default for ServerConfig {
         ServerConfig {
             addr: SocketAddr::from(([127, 0, 0, 1], 8787)),
             token: None,
-            lexicons: Vec::new(),
-            no_builtin: false,
-            scorer: true,
-            large_amount: Some(1000.0),
+            detector: DetectorConfig::default(),
             max_body_bytes: 1 << 20,
             max_messages: 1000,
             max_message_bytes: 64 << 10,
             request_timeout: Duration::from_secs(10),
-            max_conversations: 100_000,
+            max_conversations: DEFAULT_MAX_CONVERSATIONS,
             conversation_ttl: Duration::from_secs(24 * 3600),
         }
     }
@@ -90,17 +81,7 @@ impl Default for ServerConfig {
 impl ServerConfig {
     /// Builds the detector this configuration describes.
     pub fn build_detector(&self) -> Result<Detector, Error> {
-        let mut builder = DetectorBuilder::new()
-            .preload_segmenter(true)
-            .large_amount(self.large_amount)
-            .scorer(self.scorer);
-        if self.no_builtin {
-            builder = builder.without_builtin();
-        }
-        for dir in &self.lexicons {
-            builder = builder.lexicon_dir(dir)?;
-        }
-        builder.build()
+        self.detector.builder()?.preload_segmenter(true).build()
     }
 }
 
@@ -345,87 +326,41 @@ async fn reload(State(state): State<AppState>) -> Response {
     }
 }
 
-/// One message as a request carries it.
-#[derive(Debug)]
-struct Message {
-    id: Option<String>,
-    conversation: Option<String>,
-    speaker: Option<Speaker>,
-    text: String,
-}
-
-fn parse_message(v: Value, at: &str, max_bytes: usize) -> Result<Message, Reject> {
-    let Value::Object(mut obj) = v else {
-        return Err(Reject(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            format!("{at}: not a JSON object"),
-        ));
-    };
-    let text = match obj.remove("text") {
-        Some(Value::String(s)) => s,
-        Some(_) => {
-            return Err(Reject(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                format!("{at}: field `text` is not a string"),
-            ))
-        }
-        None => {
-            return Err(Reject(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                format!("{at}: missing field `text`"),
-            ))
-        }
-    };
-    if text.len() > max_bytes {
+/// One message of a request, parsed as a JSON Lines record is: the same fields and errors.
+fn parse_message<'a>(json: &'a [u8], at: &str, max_bytes: usize) -> Result<Record<'a>, Reject> {
+    let record = parse_record(json, 1, &FieldMap::default()).map_err(|e| {
+        let status = if e.starts_with("malformed JSON") || e.starts_with("invalid UTF-8") {
+            StatusCode::BAD_REQUEST
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
+        };
+        Reject(status, format!("{at}: {e}"))
+    })?;
+    if record.text.len() > max_bytes {
         return Err(Reject(
             StatusCode::PAYLOAD_TOO_LARGE,
             format!(
                 "{at}: text is {} bytes, over the limit of {max_bytes}",
-                text.len()
+                record.text.len()
             ),
         ));
     }
-    let scalar = |v: Option<Value>| match v {
-        Some(Value::String(s)) => Some(s),
-        Some(Value::Number(n)) => Some(n.to_string()),
-        _ => None,
-    };
-    Ok(Message {
-        id: scalar(obj.remove("id")),
-        conversation: scalar(obj.remove("conversation")),
-        speaker: scalar(obj.remove("speaker")).and_then(|s| s.parse().ok()),
-        text,
-    })
+    Ok(record)
 }
 
+/// The record of message `m`, number `line` of its request or conversation, scanned with
+/// `state`. A message without an id is named `m<n>` in later findings' `context`.
 fn record(
     detector: &Detector,
-    m: &Message,
+    m: Record<'_>,
     line: u64,
     state: &mut ConversationState,
 ) -> OutputLine {
     let fallback = format!("m{}", state.messages() + 1);
-    let report = detector.scan_turn(
-        Turn {
-            id: Some(m.id.as_deref().unwrap_or(&fallback)),
-            speaker: m.speaker,
-            text: &m.text,
-        },
-        state,
-    );
-    OutputLine {
-        file: None,
-        id: m.id.clone(),
-        line,
-        conversation: m.conversation.clone(),
-        severity: report.severity,
-        findings: report.findings,
-    }
-}
-
-fn parse_body(body: &Bytes) -> Result<Value, Reject> {
-    serde_json::from_slice(body)
-        .map_err(|e| Reject(StatusCode::BAD_REQUEST, format!("malformed JSON: {e}")))
+    let mut turn = m.turn();
+    turn.id = turn.id.or(Some(&fallback));
+    let report = detector.scan_turn(turn, state);
+    OutputLine::scanned(&Record { line, ..m }, report)
 }
 
 /// A request refused with a status and a reason, answered as `{"error": reason}`.
@@ -442,64 +377,67 @@ struct Results {
     results: Vec<OutputLine>,
 }
 
+/// A request body as far as a batch goes: its `messages`, left unparsed.
+#[derive(Deserialize)]
+struct Batch<'a> {
+    #[serde(borrow)]
+    messages: Option<&'a RawValue>,
+}
+
 async fn scan(State(state): State<AppState>, body: Bytes) -> Response {
-    let value = match parse_body(&body) {
-        Ok(v) => v,
-        Err(r) => return r.into_response(),
-    };
+    scan_body(&state, &body).unwrap_or_else(Reject::into_response)
+}
+
+fn scan_body(state: &AppState, body: &[u8]) -> Result<Response, Reject> {
     let config = &state.config;
     let detector = state.detector();
-    if let Value::Object(obj) = &value {
-        if let Some(messages) = obj.get("messages") {
-            let Value::Array(items) = messages else {
-                return error(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    "field `messages` is not an array",
-                );
-            };
-            if items.len() > config.max_messages {
-                return error(
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    &format!(
-                        "{} messages, over the limit of {}",
-                        items.len(),
-                        config.max_messages
-                    ),
-                );
-            }
-            let mut parsed = Vec::with_capacity(items.len());
-            for (i, item) in items.iter().enumerate() {
-                match parse_message(
-                    item.clone(),
-                    &format!("messages[{i}]"),
-                    config.max_message_bytes,
-                ) {
-                    Ok(m) => parsed.push(m),
-                    Err(r) => return r.into_response(),
-                }
-            }
-            let mut states: HashMap<Option<String>, ConversationState> = HashMap::new();
-            let results = parsed
-                .iter()
-                .enumerate()
-                .map(|(i, m)| {
-                    let st = states.entry(m.conversation.clone()).or_default();
-                    if m.conversation.is_none() {
-                        *st = ConversationState::new();
-                    }
-                    record(&detector, m, i as u64 + 1, st)
-                })
-                .collect();
-            return json(StatusCode::OK, &Results { results });
-        }
+    // Anything that is not a batch is one message, and its parser says what is wrong with it.
+    let Ok(Batch {
+        messages: Some(messages),
+    }) = serde_json::from_slice::<Batch>(body)
+    else {
+        let m = parse_message(body, "body", config.max_message_bytes)?;
+        let line = record(&detector, m, 1, &mut ConversationState::new());
+        return Ok(json(StatusCode::OK, &line));
+    };
+    let items: Vec<&RawValue> = serde_json::from_str(messages.get()).map_err(|_| {
+        Reject(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "field `messages` is not an array".to_string(),
+        )
+    })?;
+    if items.len() > config.max_messages {
+        return Err(Reject(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!(
+                "{} messages, over the limit of {}",
+                items.len(),
+                config.max_messages
+            ),
+        ));
     }
-    match parse_message(value, "body", config.max_message_bytes) {
-        Ok(m) => {
-            let mut st = ConversationState::new();
-            json(StatusCode::OK, &record(&detector, &m, 1, &mut st))
-        }
-        Err(r) => r.into_response(),
-    }
+    let parsed = items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| {
+            let at = format!("messages[{i}]");
+            parse_message(item.get().as_bytes(), &at, config.max_message_bytes)
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut states: HashMap<Option<String>, ConversationState> = HashMap::new();
+    let results = parsed
+        .into_iter()
+        .enumerate()
+        .map(|(i, m)| {
+            let key = m.conversation.as_deref().map(str::to_string);
+            let st = states.entry(key).or_default();
+            if m.conversation.is_none() {
+                *st = ConversationState::new();
+            }
+            record(&detector, m, i as u64 + 1, st)
+        })
+        .collect();
+    Ok(json(StatusCode::OK, &Results { results }))
 }
 
 async fn conversation_message(
@@ -507,16 +445,12 @@ async fn conversation_message(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Response {
-    let value = match parse_body(&body) {
-        Ok(v) => v,
-        Err(r) => return r.into_response(),
-    };
     let config = &state.config;
-    let mut m = match parse_message(value, "body", config.max_message_bytes) {
+    let mut m = match parse_message(&body, "body", config.max_message_bytes) {
         Ok(m) => m,
         Err(r) => return r.into_response(),
     };
-    m.conversation = Some(id.clone());
+    m.conversation = Some(id.as_str().into());
     let detector = state.detector();
     let mut st = match state.conversations.lock() {
         Ok(c) => c.take(&id),
@@ -528,7 +462,7 @@ async fn conversation_message(
         }
     };
     let line = st.messages() + 1;
-    let out = record(&detector, &m, line, &mut st);
+    let out = record(&detector, m, line, &mut st);
     if let Ok(mut c) = state.conversations.lock() {
         c.put(&id, st);
     }

@@ -1,21 +1,25 @@
 //! The evidence report: what a seller keeps and sends to the platform.
 //!
-//! `scamscan report` reads the logs twice. The first pass scans every message (in parallel,
-//! as `scan` does) and remembers only which conversations had a finding and the findings
+//! [`collect`] reads the logs twice. The first pass scans every message (in parallel, as
+//! `scan` does) and remembers only which conversations had a finding and the findings
 //! themselves; the second pass reads the logs again and keeps the messages of those
 //! conversations. Memory thus grows with the flagged conversations, not with the logs.
 //! [`render_html`] writes one self-contained page (inline style, no script, no external
 //! asset); [`render_markdown`] writes the same content as Markdown.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::amount::format_yuan;
-use crate::io::{Record, RecordError, RecordRef};
+use crate::highlight::highlight;
+use crate::io::{Record, RecordError};
 
+mod collect;
 mod html;
 mod markdown;
 
 use crate::report::{Category, Report, Severity};
+pub use collect::{collect, Collected, Source};
 pub use html::render_html;
 pub use markdown::render_markdown;
 
@@ -143,7 +147,7 @@ impl EvidenceCollector {
     }
 
     /// First pass: a scanned record of file `file`.
-    pub fn scanned(&mut self, file: usize, record: &RecordRef<'_>, report: Report) {
+    pub fn scanned(&mut self, file: usize, record: &Record<'_>, report: Report) {
         self.evidence.messages += 1;
         let key = key_of(file, record.line, record.conversation.as_deref());
         match &key {
@@ -206,7 +210,7 @@ impl EvidenceCollector {
     }
 
     /// Second pass: a record of file `file`, read again. Kept if its conversation is flagged.
-    pub fn reread(&mut self, file: usize, record: Record) {
+    pub fn reread(&mut self, file: usize, record: Record<'static>) {
         let key = key_of(file, record.line, record.conversation.as_deref());
         let Some(&index) = self.flagged.get(&key) else {
             return;
@@ -218,9 +222,9 @@ impl EvidenceCollector {
         if let Some(conversation) = self.evidence.flagged.get_mut(index) {
             conversation.messages.push(EvidenceMessage {
                 line: record.line,
-                id: record.id,
-                speaker: record.speaker,
-                text: record.text,
+                id: record.id.map(Cow::into_owned),
+                speaker: record.speaker.map(Cow::into_owned),
+                text: record.text.into_owned(),
                 report,
             });
         }
@@ -235,29 +239,19 @@ impl EvidenceCollector {
 // ---------------------------------------------------------------------------------------
 // Layout shared by the renderers: what is shown, in what order, with which links.
 
-/// The message's text cut into (text, categories of the findings covering it) pieces, by the
-/// findings' byte spans; spans off the text or off character boundaries are ignored.
+/// The message's text cut into (text, categories of the findings covering it) pieces, by
+/// [`highlight`].
 fn pieces<'a>(text: &'a str, report: &Report) -> Vec<(&'a str, Vec<Category>)> {
-    let mut cuts: Vec<usize> = vec![0, text.len()];
-    for f in &report.findings {
-        if f.start < f.end && text.get(f.start..f.end).is_some() {
-            cuts.push(f.start);
-            cuts.push(f.end);
-        }
-    }
-    cuts.sort_unstable();
-    cuts.dedup();
-    cuts.windows(2)
-        .filter_map(|w| {
-            let piece = text.get(w[0]..w[1])?;
-            let mut covering: Vec<Category> = report
+    highlight(text, &report.findings)
+        .into_iter()
+        .map(|piece| {
+            let mut covering: Vec<Category> = piece
                 .findings
                 .iter()
-                .filter(|f| f.start <= w[0] && w[1] <= f.end && text.get(f.start..f.end).is_some())
-                .map(|f| f.category)
+                .map(|&i| report.findings[i].category)
                 .collect();
             covering.dedup();
-            Some((piece, covering))
+            (piece.text, covering)
         })
         .collect()
 }
@@ -399,13 +393,13 @@ mod tests {
     use super::*;
     use crate::report::Finding;
 
-    fn record(line: u64, conversation: Option<&str>, id: &str, text: &str) -> Record {
+    fn record(line: u64, conversation: Option<&str>, id: &str, text: &str) -> Record<'static> {
         Record {
             line,
-            id: Some(id.to_string()),
-            conversation: conversation.map(str::to_string),
-            speaker: Some("buyer".to_string()),
-            text: text.to_string(),
+            id: Some(id.to_string().into()),
+            conversation: conversation.map(|c| c.to_string().into()),
+            speaker: Some("buyer".into()),
+            text: text.to_string().into(),
             labels: None,
             note: None,
         }
@@ -447,7 +441,7 @@ mod tests {
             } else {
                 Report::default()
             };
-            collector.scanned(0, &RecordRef::from(r.clone()), report);
+            collector.scanned(0, r, report);
         }
         for r in logs {
             collector.reread(0, r);
@@ -507,7 +501,7 @@ mod tests {
             } else {
                 Report::default()
             };
-            collector.scanned(0, &RecordRef::from(r.clone()), report);
+            collector.scanned(0, r, report);
         }
         for r in logs {
             collector.reread(0, r);
@@ -518,15 +512,5 @@ mod tests {
         assert!(html[details..end].contains("id=\"c1-m1\""));
         assert!(!html[details..end].contains("id=\"c1-m2\""));
         assert!(html.contains("msg context"));
-    }
-
-    #[test]
-    fn spans_off_the_text_do_not_panic() {
-        let mut report = Report::default();
-        let mut f = finding("先转5000定金", "定金", &[]);
-        f.start = 1; // inside a character
-        f.end = 999;
-        report.findings.push(f);
-        assert_eq!(pieces("先转5000定金", &report).len(), 1);
     }
 }

@@ -14,7 +14,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::io::RecordRef;
+use crate::io::Record;
 use crate::report::{Finding, Report, Severity};
 
 /// One scanned message, as written.
@@ -40,7 +40,7 @@ pub struct OutputLine {
 
 impl OutputLine {
     /// The line written for a scanned record (`file` is left for the caller to set).
-    pub fn scanned(record: &RecordRef<'_>, report: Report) -> OutputLine {
+    pub fn scanned(record: &Record<'_>, report: Report) -> OutputLine {
         OutputLine {
             file: None,
             id: record.id.as_deref().map(str::to_string),
