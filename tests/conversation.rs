@@ -128,3 +128,56 @@ fn batch_equals_sequential_and_eviction_is_bounded() {
     assert!((90..=100).contains(&flagged), "{flagged} flagged");
     assert!(held <= 100, "{held} held");
 }
+
+/// A conversation's state is keyed by signal name, not by the signal's place among the rules:
+/// a lexicon reloaded with its signal rules in another order reads a state kept under the old
+/// one the same way.
+#[test]
+fn a_reload_that_renumbers_signals_keeps_kept_conversations_right() {
+    let signal = |id: &str, name: &str, pattern: &str| {
+        format!("[[rules]]\nid = \"signal/{id}\"\nsignal = \"{name}\"\npattern = \"{pattern}\"\n")
+    };
+    let paid = signal("paid", "paid", "已付款");
+    let offsite = signal("offsite", "offsite", "加微信");
+    let rule = "[[rules]]\nid = \"address_change_after_payment/x\"\ncategory = \"address_change_after_payment\"\nexplanation = \"changes the address after paying\"\nrequires = [\"paid\"]\npattern = \"改地址\"\n";
+    let build = |text: String| {
+        scamscan::Detector::builder()
+            .without_builtin()
+            .lexicon_text("user.toml", &text)
+            .build()
+            .unwrap()
+    };
+    let before = build(format!("{paid}\n{offsite}\n{rule}"));
+    let after = build(format!("{offsite}\n{rule}\n{paid}"));
+    let mut state = scamscan::ConversationState::new();
+    before.scan_turn(
+        Turn {
+            id: Some("m1"),
+            speaker: Some(Speaker::System),
+            text: "已付款",
+        },
+        &mut state,
+    );
+    before.scan_turn(
+        Turn {
+            id: Some("m2"),
+            speaker: Some(Speaker::Buyer),
+            text: "加微信",
+        },
+        &mut state,
+    );
+    let report = after.scan_turn(
+        Turn {
+            id: Some("m3"),
+            speaker: Some(Speaker::Buyer),
+            text: "改地址",
+        },
+        &mut state,
+    );
+    assert_eq!(report.findings.len(), 1, "{report:?}");
+    assert_eq!(
+        report.findings[0].category,
+        Category::AddressChangeAfterPayment
+    );
+    assert_eq!(report.findings[0].context, ["m1"]);
+}
