@@ -1,4 +1,4 @@
-//! Shared helpers: one detector for the whole suite, paths to the shared data.
+//! What the whole suite shares: one detector, built once, and the path to the shared data.
 
 use std::path::PathBuf;
 use std::sync::OnceLock;
