@@ -103,9 +103,14 @@ pub fn find_amounts(text: &str) -> Vec<Amount> {
 }
 
 /// The amount nearest to the byte span `start..end` of `text`, within a few characters and
-/// in the same sentence.
+/// in the same sentence. `amounts` are in order and apart, as [`find_amounts`] gives them:
+/// only those within a few characters' bytes of the span are looked at.
 pub(crate) fn amount_near(amounts: &[Amount], text: &str, start: usize, end: usize) -> Option<f64> {
-    amounts
+    // A character is at most four bytes: nothing further than this is within NEAR_CHARS.
+    let reach = NEAR_CHARS * 4;
+    let from = amounts.partition_point(|a| a.end + reach < start);
+    let to = amounts.partition_point(|a| a.start <= end + reach);
+    amounts[from..to.max(from)]
         .iter()
         .filter_map(|a| {
             let between = if a.end <= start {
@@ -123,6 +128,68 @@ pub(crate) fn amount_near(amounts: &[Amount], text: &str, start: usize, end: usi
         })
         .min_by_key(|&(distance, _)| distance)
         .map(|(_, yuan)| yuan)
+}
+
+/// Characters of context a number's reading may look at on either side (a sign or cue before
+/// it, a unit after it), beyond the NEAR_CHARS a finding looks for it in.
+const READING_CHARS: usize = 48;
+
+/// The amount nearest to the byte span `start..end` of `text`, read from the stretch of text
+/// around the span only, so that finding it costs the same on a message of any length. The
+/// stretch starts where no number is being written, so it reads exactly the amounts the whole
+/// text would.
+pub(crate) fn amount_around(text: &str, start: usize, end: usize) -> Option<f64> {
+    let reach = NEAR_CHARS + READING_CHARS;
+    let mut from = text[..start]
+        .char_indices()
+        .rev()
+        .take(reach)
+        .last()
+        .map_or(start, |(i, _)| i);
+    while let Some(c) = text[..from].chars().next_back() {
+        if !is_number_char(c) {
+            break;
+        }
+        from -= c.len_utf8();
+    }
+    let to = text[end..]
+        .char_indices()
+        .nth(reach)
+        .map_or(text.len(), |(i, _)| end + i);
+    let window = &text[from..to];
+    amount_near(&find_amounts(window), window, start - from, end - from)
+}
+
+/// A character that may be part of a written number.
+fn is_number_char(c: char) -> bool {
+    digit_value(c).is_some()
+        || chinese_digit(c).is_some()
+        || matches!(
+            c,
+            '.' | '．'
+                | ','
+                | '，'
+                | '十'
+                | '拾'
+                | '百'
+                | '佰'
+                | '千'
+                | '仟'
+                | '万'
+                | '萬'
+                | '亿'
+                | '億'
+                | '点'
+                | '點'
+                | '块'
+                | '塊'
+                | '毛'
+                | '角'
+                | 'k'
+                | 'w'
+                | 'K'
+                | 'W'
+        )
 }
 
 /// Formats yuan for people: 5000, 12.5.

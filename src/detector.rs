@@ -273,10 +273,20 @@ impl Detector {
 
     fn run(&self, turn: Turn<'_>) -> Outcome {
         SCRATCH.with(|cell| match cell.try_borrow_mut() {
-            Ok(mut scratch) => self.inner.engine.scan(turn, &mut scratch),
+            Ok(mut scratch) => {
+                let outcome = self.inner.engine.scan(turn, &mut scratch);
+                scratch.release_if_large();
+                outcome
+            }
             // Only reachable if scanning were re-entered on this thread; stay correct anyway.
             Err(_) => self.inner.engine.scan(turn, &mut Scratch::default()),
         })
+    }
+
+    /// The compiled lexicon, for the engine's own tests.
+    #[cfg(test)]
+    pub(crate) fn inner_engine(&self) -> &Engine {
+        &self.inner.engine
     }
 
     /// Sizes and build cost.

@@ -62,33 +62,27 @@ impl Fold {
     }
 }
 
-/// One character of the folded text and where it came from.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct FoldedChar {
-    /// Byte range in the original text this character was folded from.
-    pub orig_start: u32,
-    pub orig_end: u32,
-    /// Clause number: increases at every clause punctuation character.
-    pub clause: u32,
-    /// Phrase number: increases at clause punctuation and where chat used a space between
-    /// two words as a break (先转个定金给我 不然…), unless the whole message is spaced out
-    /// letter by letter (加 微 信 聊 吧). Negation scope and segmentation stop here.
-    pub phrase: u32,
-    /// Foldings applied to this character, and `SEPARATOR`/`INVISIBLE` when something was
-    /// dropped right before it.
-    pub fold: Fold,
-}
-
 /// A folded message: the text the matcher sees plus the map back to the original.
+///
+/// Per folded character it keeps one `Unit` (the character, the original bytes it came
+/// from, the foldings applied); the maps built on demand add four bytes per folded byte
+/// (`char_of`) and one offset per clause and phrase, so a message costs a small fixed
+/// multiple of its length.
 #[derive(Debug, Default)]
 pub(crate) struct Folded {
     pub text: String,
-    pub chars: Vec<FoldedChar>,
     /// For every byte of `text` (and one past the end), the index of its character.
     pub char_of: Vec<u32>,
-    /// Byte offsets in `text` where a phrase starts (the first is 0).
+    /// Byte offsets in `text` where a phrase starts (the first is 0). A phrase ends at clause
+    /// punctuation and where chat used a space between two words as a break (先转个定金给我
+    /// 不然…), unless the whole message is spaced out letter by letter (加 微 信 聊 吧).
+    /// Negation scope and segmentation stop at its end.
     pub phrase_starts: Vec<u32>,
-    /// Whether `chars`, `char_of` and `phrase_starts` describe `text` (see `build_maps`).
+    /// Byte offsets in `text` where a clause starts (the first is 0): after every clause
+    /// punctuation character.
+    clause_starts: Vec<u32>,
+    /// Whether `char_of`, `phrase_starts` and `clause_starts` describe `text` (see
+    /// `build_maps`).
     maps_ready: bool,
     units: Vec<Unit>,
     pending: Vec<Unit>,
@@ -124,8 +118,8 @@ impl Folded {
         let first = self.char_of[start] as usize;
         let last = self.char_of[end.saturating_sub(1).max(start)] as usize;
         (
-            self.chars[first].orig_start as usize,
-            self.chars[last].orig_end as usize,
+            self.units[first].orig_start as usize,
+            self.units[last].orig_end as usize,
         )
     }
 
@@ -134,7 +128,7 @@ impl Folded {
         let first = self.char_of[start] as usize;
         let last = self.char_of[end.saturating_sub(1).max(start)] as usize;
         let mut all = Fold::default();
-        for (i, c) in self.chars[first..=last].iter().enumerate() {
+        for (i, c) in self.units[first..=last].iter().enumerate() {
             let mut f = c.fold;
             if i == 0 {
                 // What was dropped before the first character is outside the evidence.
@@ -152,12 +146,12 @@ impl Folded {
 
     /// Clause number of the character at folded byte `b` (`b < text.len()`).
     pub(crate) fn clause_at(&self, b: usize) -> u32 {
-        self.chars[self.char_of[b] as usize].clause
+        self.clause_starts.partition_point(|&s| s as usize <= b) as u32 - 1
     }
 
     /// Phrase number of the character at folded byte `b` (`b < text.len()`).
     pub(crate) fn phrase_at(&self, b: usize) -> u32 {
-        self.chars[self.char_of[b] as usize].phrase
+        self.phrase_starts.partition_point(|&s| s as usize <= b) as u32 - 1
     }
 
     /// Whether the sentence part that starts at folded byte `at` ends as a question (吗, 么,
@@ -172,17 +166,27 @@ impl Folded {
     }
 }
 
+/// A message longer than this many bytes has its buffers sized up front.
+const LONG_TEXT: usize = 1 << 16;
+
 /// Folds `text` into `out`, reusing its buffers.
 pub(crate) fn fold_into(text: &str, out: &mut Folded) {
     out.text.clear();
-    out.chars.clear();
     out.char_of.clear();
     out.phrase_starts.clear();
+    out.clause_starts.clear();
     out.maps_ready = false;
     out.units.clear();
     out.pending.clear();
     let mut units = std::mem::take(&mut out.units);
     let mut pending = std::mem::take(&mut out.pending);
+    if text.len() > LONG_TEXT {
+        // Sized once: grown by doubling, a long message's buffers would peak at three times
+        // their size while being copied.
+        let chars = text.chars().count();
+        units.reserve_exact(chars);
+        out.text.reserve_exact(text.len());
+    }
     // Fast path: no character can join its neighbour into one grapheme cluster, and a
     // plain character (one that folds to itself and separates nothing) with nothing held
     // back before it becomes a unit directly. At the first character that may join a
@@ -242,33 +246,37 @@ impl Folded {
             }
         }
         let spaces_break = spaced_pairs * 3 <= han_pairs;
-
-        let (mut clause, mut phrase) = (0u32, 0u32);
+        self.char_of.reserve_exact(self.text.len() + 1);
         let mut byte = 0u32;
         self.phrase_starts.push(0);
-        for u in &self.units {
+        self.clause_starts.push(0);
+        for (i, u) in self.units.iter().enumerate() {
             if u.space_before && spaces_break && byte > 0 {
-                phrase += 1;
                 self.phrase_starts.push(byte);
             }
             for _ in 0..u.ch.len_utf8() {
-                self.char_of.push(self.chars.len() as u32);
+                self.char_of.push(i as u32);
             }
             byte += u.ch.len_utf8() as u32;
-            self.chars.push(FoldedChar {
-                orig_start: u.orig_start,
-                orig_end: u.orig_end,
-                clause,
-                phrase,
-                fold: u.fold,
-            });
             if is_clause_break(u.ch) {
-                clause += 1;
-                phrase += 1;
                 self.phrase_starts.push(byte);
+                self.clause_starts.push(byte);
             }
         }
-        self.char_of.push(self.chars.len() as u32);
+        self.char_of.push(self.units.len() as u32);
+        // A space right after a clause break starts no second phrase.
+        self.phrase_starts.dedup();
+    }
+
+    /// Gives back the memory of a long message's buffers, keeping what an ordinary chat
+    /// message needs, so that one huge record does not hold its peak for the rest of a run.
+    pub(crate) fn release(&mut self, keep: usize) {
+        self.text.shrink_to(keep);
+        self.char_of.shrink_to(keep);
+        self.phrase_starts.shrink_to(keep);
+        self.clause_starts.shrink_to(keep);
+        self.units.shrink_to(keep);
+        self.pending.shrink_to(keep);
     }
 }
 

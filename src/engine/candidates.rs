@@ -4,13 +4,20 @@
 //! A pattern is looked at only when its anchor item (the one least likely to occur) has a
 //! hit; then only when every one of its items has one. Most messages stop at the first
 //! test, and the few patterns that pass the second get their hits as candidates, sorted by
-//! pattern, item and position for the search.
+//! pattern, item and position for the search. On a long message whose hits fill many
+//! patterns, the candidates are made a batch of patterns at a time, so that they never take
+//! more room than the hits themselves (plus a fixed allowance).
 
-use super::{cue, Engine, Scratch, Use};
+use super::verdict::Cues;
+use super::{Engine, Scratch, Use};
 use crate::matcher::{Hit, TokenHit};
 
 /// Set in a pattern's mask once its anchor item occurs in the message.
 const ANCHORED: u32 = 1 << 31;
+/// Set in a complete pattern's mask while its candidates are being made.
+const IN_BATCH: u32 = 1 << 30;
+/// Candidates a batch may always hold, whatever the number of hits.
+const MIN_BATCH: usize = 1 << 16;
 
 /// A hit that could fill item `item` of pattern `pattern`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -29,10 +36,23 @@ pub(super) struct Buffers {
     masks: Vec<u32>,
     /// Patterns whose mask is not zero.
     touched: Vec<u32>,
-    /// Anchored patterns with every item present.
+    /// Anchored patterns with every item present, in pattern order.
     full: Vec<u32>,
-    /// The candidates, sorted by pattern, item, start and end.
+    /// How many patterns of `full` have had their candidates made.
+    done: usize,
+    /// Per pattern, its candidates (counted when a batch would overflow).
+    counts: Vec<u32>,
+    /// The candidates of the current batch, sorted by pattern, item, start and end.
     pub cands: Vec<Cand>,
+}
+
+impl Buffers {
+    /// Gives back memory past `keep` elements (the masks stay: they are sized to the lexicon).
+    pub(super) fn release(&mut self, keep: usize) {
+        self.touched.shrink_to(keep);
+        self.full.shrink_to(keep);
+        self.cands.shrink_to(keep);
+    }
 }
 
 fn anchor(masks: &mut [u32], touched: &mut Vec<u32>, pattern: u32) {
@@ -52,9 +72,9 @@ fn mark(masks: &mut [u32], u: &Use) {
 }
 
 impl Engine {
-    /// Fills `scratch.candidates.cands` for the patterns whose every item occurs; false when
-    /// there is none (the usual case). Reads the message's cues on the way, once a pattern
-    /// is anchored.
+    /// Finds the patterns whose every item occurs; false when there is none (the usual case).
+    /// Reads the message's cues on the way, once a pattern is anchored. Their candidates are
+    /// then made by [`Engine::next_batch`].
     pub(super) fn find_candidates(&self, scratch: &mut Scratch) -> bool {
         let Scratch {
             hits,
@@ -67,9 +87,13 @@ impl Engine {
             masks,
             touched,
             full,
+            done,
             cands,
+            ..
         } = candidates;
         cands.clear();
+        full.clear();
+        *done = 0;
         if hits.is_empty() && tokens.is_empty() {
             return false;
         }
@@ -86,7 +110,6 @@ impl Engine {
         // every item present get candidates, which keeps the sort below small.
         cues.read(self, hits);
         self.mark_items(&self.term_uses, hits, tokens, masks);
-        full.clear();
         self.keep_complete(touched, masks, full);
         // An `unless` pattern matters only to a rule that could fire: one with a positive
         // pattern complete. Those rules' vetoes are anchored now and their items marked in
@@ -107,10 +130,75 @@ impl Engine {
             // original text is never needed.
             return false;
         }
-        self.collect(hits, tokens, masks, &cues.spans, cands);
-        for &p in touched.iter() {
-            masks[p as usize] = 0;
+        full.sort_unstable();
+        true
+    }
+
+    /// Makes the candidates of the next batch of complete patterns (in pattern order) into
+    /// `scratch.candidates.cands`; false once every pattern has had its turn, and the masks
+    /// are clear again.
+    pub(super) fn next_batch(&self, scratch: &mut Scratch) -> bool {
+        let Scratch {
+            hits,
+            tokens,
+            candidates,
+            cues,
+            work,
+            ..
+        } = scratch;
+        let Buffers {
+            masks,
+            touched,
+            full,
+            done,
+            counts,
+            cands,
+        } = candidates;
+        cands.clear();
+        if *done == full.len() {
+            for &p in touched.iter() {
+                masks[p as usize] = 0;
+            }
+            touched.clear();
+            return false;
         }
+        let cap = MIN_BATCH.max((hits.len() + tokens.len()) / 2);
+        let mut batch = &full[*done..];
+        for &p in batch {
+            masks[p as usize] |= IN_BATCH;
+        }
+        if !self.collect(hits, tokens, masks, cues, cands, cap) {
+            // Too many for one batch: count each pattern's candidates and take as many
+            // patterns as fit (at least one).
+            cands.clear();
+            if counts.len() < self.patterns.len() {
+                counts.resize(self.patterns.len(), 0);
+            }
+            self.count(hits, tokens, masks, counts);
+            let mut total = 0usize;
+            let taken = batch
+                .iter()
+                .position(|&p| {
+                    total += counts[p as usize] as usize;
+                    total > cap
+                })
+                .unwrap_or(batch.len())
+                .max(1);
+            for &p in batch {
+                counts[p as usize] = 0;
+                masks[p as usize] &= !IN_BATCH;
+            }
+            batch = &batch[..taken];
+            for &p in batch {
+                masks[p as usize] |= IN_BATCH;
+            }
+            self.collect(hits, tokens, masks, cues, cands, usize::MAX);
+        }
+        for &p in batch {
+            masks[p as usize] &= !IN_BATCH;
+        }
+        *done += batch.len();
+        *work += cands.len();
         cands.sort_unstable();
         cands.dedup();
         true
@@ -138,31 +226,27 @@ impl Engine {
         }
     }
 
-    /// The candidates of the complete patterns (their masks are not zero).
+    /// The candidates of the patterns in the batch, unless there are more than `cap` (then
+    /// false, and `cands` holds part of them).
     fn collect(
         &self,
         hits: &[Hit],
         tokens: &[TokenHit],
         masks: &[u32],
-        cue_spans: &[(u8, u32, u32)],
+        cues: &Cues,
         cands: &mut Vec<Cand>,
-    ) {
-        let complete = |u: &Use| masks[u.pattern as usize] != 0;
+        cap: usize,
+    ) -> bool {
+        let complete = |u: &Use| masks[u.pattern as usize] & IN_BATCH != 0;
         // A veto term that starts inside a proposal or choice word is part of that word, as
         // negation cues are: the 不线下 of 要不线下交易 does not veto a private deal.
-        let inside_proposal = |start: u32| {
-            cue_spans
-                .iter()
-                .any(|&(c, a, b)| c & cue::NOT_NEGATION != 0 && a < start && start < b)
-        };
-        let mut push = |u: &Use, start: u32, end: u32| {
-            cands.push(Cand {
-                pattern: u.pattern,
-                item: u.item,
-                start,
-                end,
-                boundary: u.boundary,
-            })
+        let inside_proposal = |start: u32| cues.inside_proposal(start);
+        let cand = |u: &Use, start: u32, end: u32| Cand {
+            pattern: u.pattern,
+            item: u.item,
+            start,
+            end,
+            boundary: u.boundary,
         };
         for h in hits {
             let vetoes = self.term_vetoes[h.term as usize]
@@ -173,13 +257,41 @@ impl Engine {
                 .filter(|u| complete(u))
                 .chain(vetoes)
             {
-                push(u, h.start, h.end);
+                cands.push(cand(u, h.start, h.end));
+            }
+            if cands.len() > cap {
+                return false;
             }
         }
         for t in tokens {
             for (kind, u) in &self.token_uses {
                 if *kind == t.kind && complete(u) {
-                    push(u, t.start, t.end);
+                    cands.push(cand(u, t.start, t.end));
+                }
+            }
+        }
+        cands.len() <= cap
+    }
+
+    /// Adds to `counts` each batch pattern's number of candidates (an upper bound: vetoes
+    /// inside a proposal word count too).
+    fn count(&self, hits: &[Hit], tokens: &[TokenHit], masks: &[u32], counts: &mut [u32]) {
+        let mut add = |u: &Use| {
+            if masks[u.pattern as usize] & IN_BATCH != 0 {
+                counts[u.pattern as usize] = counts[u.pattern as usize].saturating_add(1);
+            }
+        };
+        for h in hits {
+            let term = h.term as usize;
+            self.term_uses[term]
+                .iter()
+                .chain(&self.term_vetoes[term])
+                .for_each(&mut add);
+        }
+        for t in tokens {
+            for (kind, u) in &self.token_uses {
+                if *kind == t.kind {
+                    add(u);
                 }
             }
         }

@@ -8,7 +8,7 @@
 //! 4. [`Compiler::finish`]: uses deduplicated, anchors chosen, vetoes split off, the
 //!    segmenter's words picked and the automaton built.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::{cue, CompiledPattern, Engine, Links, Use, DEFAULT_LARGE_AMOUNT};
 use crate::conversation::SignalKey;
@@ -142,7 +142,7 @@ impl<'a> Compiler<'a> {
     /// Phase 2: every rule, its patterns and vetoes, and the signals it names.
     fn rules(&mut self) -> Result<(), Error> {
         let set = self.set;
-        let raised: Vec<&str> = set
+        let raised: HashSet<&str> = set
             .rules
             .iter()
             .filter_map(|r| r.signal.as_deref())
@@ -368,9 +368,11 @@ impl<'a> Compiler<'a> {
 
 /// Conversations keep signals by a hash of their name; two names with one hash would be
 /// confused, so such a lexicon is refused.
-fn signal_keys_are_distinct(raised: &[&str], set: &LexiconSet) -> Result<(), Error> {
+fn signal_keys_are_distinct(raised: &HashSet<&str>, set: &LexiconSet) -> Result<(), Error> {
     let mut seen: HashMap<SignalKey, &str> = HashMap::new();
-    for &name in raised {
+    let mut names: Vec<&str> = raised.iter().copied().collect();
+    names.sort_unstable();
+    for name in names {
         match seen.insert(SignalKey::of(name), name) {
             Some(other) if other != name => {
                 let rule = set.rules.iter().find(|r| r.signal.as_deref() == Some(name));

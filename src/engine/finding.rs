@@ -2,7 +2,7 @@
 //! with its character offsets, the foldings needed to see it and the money amount near it.
 
 use super::Engine;
-use crate::amount::{amount_near, find_amounts, Amount};
+use crate::amount::amount_around;
 use crate::conversation::Turn;
 use crate::lexicon::Rule;
 use crate::matcher::Hit;
@@ -27,18 +27,14 @@ pub(super) struct Claim {
     pub aliases: Vec<String>,
 }
 
-/// Makes the findings of one message; its money amounts are read once, on the first finding.
+/// Makes the findings of one message.
 pub(super) struct Evidence<'a> {
     message: Message<'a>,
-    amounts: Option<Vec<Amount>>,
 }
 
 impl<'a> Evidence<'a> {
     pub(super) fn new(message: Message<'a>) -> Evidence<'a> {
-        Evidence {
-            message,
-            amounts: None,
-        }
+        Evidence { message }
     }
 
     pub(super) fn message(&self) -> Message<'a> {
@@ -52,7 +48,6 @@ impl<'a> Evidence<'a> {
         let (start, end) = folded.original_span(s as usize, e as usize);
         let char_start = text[..start].chars().count();
         let matched = text[start..end].to_string();
-        let amounts = self.amounts.get_or_insert_with(|| find_amounts(text));
         let mut normalized = folded.folds_in(s as usize, e as usize).names();
         for name in claim.aliases {
             if !normalized.contains(&name) {
@@ -71,7 +66,7 @@ impl<'a> Evidence<'a> {
             explanation: claim.explanation,
             normalized,
             context: Vec::new(),
-            amount: amount_near(amounts, text, start, end),
+            amount: amount_around(text, start, end),
         }
     }
 }

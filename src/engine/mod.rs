@@ -33,7 +33,7 @@ use crate::lexicon::Rule;
 use crate::matcher::{find_tokens, Hit, Matcher, TokenHit};
 use crate::normalize::{fold_into, Folded};
 use crate::scorer::{GramSet, Scored, Scorer};
-use crate::segment::Segmenter;
+use crate::segment::{Segmenter, WordBoundaries};
 
 pub(crate) use context::Outcome;
 
@@ -127,20 +127,51 @@ pub(crate) struct Scratch {
     hits: Vec<Hit>,
     tokens: Vec<TokenHit>,
     candidates: candidates::Buffers,
-    bounds: Vec<u32>,
+    words: WordBoundaries,
     cues: verdict::Cues,
     /// (pattern, folded start, folded end) of every pattern that matched.
     matches: Vec<(u32, u32, u32)>,
     /// Rules whose `unless` pattern matched.
     vetoed: Vec<u32>,
+    search: search::Buffers,
     grams: GramSet,
     scored: Vec<Scored>,
+    /// Steps the stages took on the current message: candidates searched, cues weighed.
+    /// Tests read it to check that no input makes the work grow faster than the text.
+    work: usize,
+}
+
+/// Buffers over this many elements are given back after the message that grew them.
+const KEEP: usize = 1 << 14;
+
+impl Scratch {
+    /// After a long message, gives back what its buffers took beyond an ordinary message's
+    /// needs, so that one huge record does not hold its peak for the rest of a run.
+    pub(crate) fn release_if_large(&mut self) {
+        if self.folded.text.capacity() <= KEEP * 8 {
+            return;
+        }
+        self.folded.release(KEEP);
+        self.hits.shrink_to(KEEP);
+        self.tokens.shrink_to(KEEP);
+        self.words.release(KEEP);
+        self.matches.shrink_to(KEEP);
+        self.candidates.release(KEEP);
+        self.cues.release(KEEP);
+        self.search.release(KEEP);
+    }
 }
 
 impl Engine {
     /// Every literal the automaton is built from, folded.
     pub(crate) fn terms(&self) -> &[String] {
         self.matcher.terms()
+    }
+
+    /// The steps the last scan on `scratch` took beyond reading the text (see `Scratch`).
+    #[cfg(test)]
+    pub(crate) fn work(scratch: &Scratch) -> usize {
+        scratch.work + scratch.hits.len() + scratch.tokens.len()
     }
 
     /// Heap bytes used by the automaton.
@@ -153,6 +184,8 @@ impl Engine {
     /// their context applied afterwards, in order, cheaply.
     pub(crate) fn scan(&self, turn: Turn<'_>, scratch: &mut Scratch) -> Outcome {
         // fold, match
+        scratch.work = 0;
+        scratch.words.clear();
         fold_into(turn.text, &mut scratch.folded);
         scratch.hits.clear();
         scratch.tokens.clear();
@@ -171,7 +204,9 @@ impl Engine {
         let mut outcome = Outcome::default();
         if self.find_candidates(scratch) {
             scratch.folded.build_maps();
-            self.search_patterns(scratch);
+            while self.next_batch(scratch) {
+                self.search_patterns(scratch);
+            }
             self.judge(turn, scratch, &mut outcome);
         }
         // scorer
@@ -181,3 +216,6 @@ impl Engine {
         outcome
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,13 +1,43 @@
 //! The rules stage: the leftmost match of each candidate pattern, with its gaps, clause
 //! limits and word boundaries checked.
+//!
+//! The search is a dynamic programme over each pattern's candidates, last item first: a
+//! candidate of item `j` completes when it sits on its word boundaries (where asked) and the
+//! first completing candidate of item `j + 1` within its gap is found; the window of allowed
+//! starts is a contiguous run of the sorted candidates, found by binary search, and "the first
+//! completing one at or after" is a suffix table. The match is the first completing candidate
+//! of item 0 and the chain it starts: exactly the leftmost match a depth-first search in
+//! candidate order finds, in time linear in the candidates (times a logarithm), however the
+//! text repeats, and with no step budget that could give up on a long message.
 
 use super::candidates::Cand;
 use super::{CompiledPattern, Engine, Scratch};
+use crate::lexicon::pattern::Gap;
 use crate::normalize::Folded;
-use crate::segment::Segmenter;
+use crate::segment::{Segmenter, WordBoundaries};
 
-/// Search steps one pattern may take on one message: bounds the worst case.
-const SEARCH_BUDGET: usize = 4096;
+/// No completion: a candidate whose chain does not reach the last item.
+const NONE: u32 = u32::MAX;
+
+/// Buffers of the search, reused from pattern to pattern and message to message.
+#[derive(Debug, Default)]
+pub(super) struct Buffers {
+    /// Per candidate of the item being solved, the end of its chain, or [`NONE`].
+    ends: Vec<u32>,
+    /// The same for the item after it.
+    next_ends: Vec<u32>,
+    /// Per candidate of the item after, the first candidate at or after it that completes.
+    first_from: Vec<u32>,
+}
+
+impl Buffers {
+    /// Gives back memory past `keep` elements.
+    pub(super) fn release(&mut self, keep: usize) {
+        self.ends.shrink_to(keep);
+        self.next_ends.shrink_to(keep);
+        self.first_from.shrink_to(keep);
+    }
+}
 
 impl Engine {
     /// Appends `(pattern, start, end)` to `scratch.matches` for every candidate pattern that
@@ -16,15 +46,16 @@ impl Engine {
         let Scratch {
             folded,
             candidates,
-            bounds,
+            words,
             matches,
+            search,
+            work,
             ..
         } = scratch;
         let cands = &candidates.cands;
         let mut boundaries = Boundaries {
             segmenter: &self.segmenter,
-            bounds,
-            ready: false,
+            words,
         };
         for group in cands.chunk_by(|a, b| a.pattern == b.pattern) {
             let p = group[0].pattern;
@@ -33,20 +64,85 @@ impl Engine {
             if !items_of(group, pattern.items, &mut slices) {
                 continue;
             }
-            let mut search = Search {
-                pattern,
-                items: &slices[..pattern.items],
-                folded,
-                boundaries: &mut boundaries,
-                budget: SEARCH_BUDGET,
-            };
-            if let Some((s, e)) = search.first() {
+            *work += group.len();
+            let items = &slices[..pattern.items];
+            if let Some((s, e)) = leftmost(pattern, items, folded, &mut boundaries, search) {
                 matches.push((p, s, e));
             }
         }
     }
 }
 
+/// The leftmost match of `pattern` over its candidates, item by item.
+fn leftmost(
+    pattern: &CompiledPattern,
+    items: &[&[Cand]],
+    folded: &Folded,
+    boundaries: &mut Boundaries<'_>,
+    buffers: &mut Buffers,
+) -> Option<(u32, u32)> {
+    let Buffers {
+        ends,
+        next_ends,
+        first_from,
+    } = buffers;
+    let last = items.len() - 1;
+    next_ends.clear();
+    next_ends.extend(items[last].iter().map(|c| {
+        if boundaries.fits(folded, c) {
+            c.end
+        } else {
+            NONE
+        }
+    }));
+    for item in (0..last).rev() {
+        let following = items[item + 1];
+        first_from.clear();
+        first_from.resize(following.len() + 1, NONE);
+        for k in (0..following.len()).rev() {
+            first_from[k] = if next_ends[k] != NONE {
+                k as u32
+            } else {
+                first_from[k + 1]
+            };
+        }
+        let gap = pattern.gaps[item];
+        ends.clear();
+        for c in items[item] {
+            let (lo, hi) = window(following, c.end, gap, folded);
+            let first = first_from[lo];
+            let end = if (first as usize) < hi && boundaries.fits(folded, c) {
+                next_ends[first as usize]
+            } else {
+                NONE
+            };
+            ends.push(end);
+        }
+        std::mem::swap(ends, next_ends);
+    }
+    items[0]
+        .iter()
+        .zip(next_ends.iter())
+        .find(|(_, &end)| end != NONE)
+        .map(|(c, &end)| (c.start, end))
+}
+
+/// The candidates of `following` (sorted by start) that may come after an item ending at
+/// folded byte `prev_end`: indexes `lo..hi`, those starting at or after it, with between
+/// `gap.min` and `gap.max` characters in between, in the same clause unless the gap may
+/// cross clauses.
+fn window(following: &[Cand], prev_end: u32, gap: Gap, folded: &Folded) -> (usize, usize) {
+    let prev_char = folded.char_index(prev_end as usize);
+    let prev_clause = folded.clause_at(prev_end as usize - 1);
+    let between = |c: &Cand| folded.char_index(c.start as usize) - prev_char;
+    let lo = following.partition_point(|c| c.start < prev_end || between(c) < gap.min as usize);
+    let hi = following.partition_point(|c| {
+        c.start < prev_end
+            || (between(c) <= gap.max as usize
+                && (gap.cross_clause || folded.clause_at(c.start as usize) == prev_clause))
+    });
+    (lo, hi.max(lo))
+}
 /// Splits one pattern's candidates (sorted by item) into one slice per item; false when an
 /// item has none.
 fn items_of<'a>(group: &'a [Cand], items: usize, slices: &mut [&'a [Cand]; 16]) -> bool {
@@ -67,100 +163,22 @@ fn items_of<'a>(group: &'a [Cand], items: usize, slices: &mut [&'a [Cand]; 16]) 
     true
 }
 
-/// Word boundaries of the current message, computed on first need.
+/// Word boundaries of the current message, segmented as candidates ask for them.
 struct Boundaries<'a> {
     segmenter: &'a Segmenter,
-    bounds: &'a mut Vec<u32>,
-    ready: bool,
+    words: &'a mut WordBoundaries,
 }
 
 impl Boundaries<'_> {
-    fn on_boundaries(&mut self, folded: &Folded, start: u32, end: u32) -> bool {
-        if !self.ready {
-            // Each phrase is segmented on its own: no word reaches across a space.
-            self.bounds.clear();
-            let text = &folded.text;
-            let starts = &folded.phrase_starts;
-            for (i, &from) in starts.iter().enumerate() {
-                let to = starts.get(i + 1).map_or(text.len(), |&t| t as usize);
-                if (from as usize) < to {
-                    self.segmenter
-                        .extend_boundaries(&text[from as usize..to], from, self.bounds);
-                }
-            }
-            self.bounds.push(text.len() as u32);
-            self.bounds.sort_unstable();
-            self.bounds.dedup();
-            self.ready = true;
+    /// Whether candidate `c` may be used: it asks for no word boundaries, or sits on them.
+    fn fits(&mut self, folded: &Folded, c: &Cand) -> bool {
+        !c.boundary || {
+            let (text, phrases) = (&folded.text, &folded.phrase_starts);
+            self.words
+                .is_boundary(self.segmenter, text, phrases, c.start as usize)
+                && self
+                    .words
+                    .is_boundary(self.segmenter, text, phrases, c.end as usize)
         }
-        self.bounds.binary_search(&start).is_ok() && self.bounds.binary_search(&end).is_ok()
-    }
-}
-
-/// A bounded depth-first search for the leftmost match of one pattern.
-struct Search<'a, 'b> {
-    pattern: &'a CompiledPattern,
-    items: &'a [&'a [Cand]],
-    folded: &'a Folded,
-    boundaries: &'a mut Boundaries<'b>,
-    budget: usize,
-}
-
-impl Search<'_, '_> {
-    fn first(&mut self) -> Option<(u32, u32)> {
-        for c in self.items[0] {
-            if !self.fits(c) {
-                continue;
-            }
-            if let Some(end) = self.extend(1, c.end) {
-                return Some((c.start, end));
-            }
-            if self.budget == 0 {
-                return None;
-            }
-        }
-        None
-    }
-
-    fn fits(&mut self, c: &Cand) -> bool {
-        if self.budget == 0 {
-            return false;
-        }
-        self.budget -= 1;
-        !c.boundary || self.boundaries.on_boundaries(self.folded, c.start, c.end)
-    }
-
-    fn extend(&mut self, item: usize, prev_end: u32) -> Option<u32> {
-        if item == self.items.len() {
-            return Some(prev_end);
-        }
-        let gap = self.pattern.gaps[item - 1];
-        let prev_char = self.folded.char_index(prev_end as usize);
-        let prev_clause = self.folded.clause_at(prev_end as usize - 1);
-        for c in self.items[item] {
-            if c.start < prev_end {
-                continue;
-            }
-            let between = self.folded.char_index(c.start as usize) - prev_char;
-            if between > gap.max as usize {
-                break;
-            }
-            if between < gap.min as usize {
-                continue;
-            }
-            if !gap.cross_clause && self.folded.clause_at(c.start as usize) != prev_clause {
-                continue;
-            }
-            if !self.fits(c) {
-                if self.budget == 0 {
-                    return None;
-                }
-                continue;
-            }
-            if let Some(end) = self.extend(item + 1, c.end) {
-                return Some(end);
-            }
-        }
-        None
     }
 }

@@ -24,13 +24,69 @@ pub(super) struct Cues {
     pub spans: Vec<(u8, u32, u32)>,
     /// Whether the message is a warning.
     pub warning: bool,
+    /// The proposal and choice words (能不能, 要不): spans by start, each with the furthest
+    /// end among it and those before, so that "is this inside one" is a binary search.
+    proposals: Covering,
     read: bool,
 }
 
+/// Spans sorted by start, with a running maximum of their ends.
+#[derive(Debug, Default)]
+struct Covering {
+    starts: Vec<u32>,
+    reach: Vec<u32>,
+}
+
+impl Covering {
+    fn clear(&mut self) {
+        self.starts.clear();
+        self.reach.clear();
+    }
+
+    /// Builds the table from spans in any order.
+    fn build(&mut self, spans: impl Iterator<Item = (u32, u32)>) {
+        self.clear();
+        let mut sorted: Vec<(u32, u32)> = spans.collect();
+        sorted.sort_unstable();
+        let mut furthest = 0;
+        for (a, b) in sorted {
+            furthest = furthest.max(b);
+            self.starts.push(a);
+            self.reach.push(furthest);
+        }
+    }
+
+    /// Whether a span starting at or before `a` (strictly before, when `strict`) ends at or
+    /// after `b` (strictly after, when `strict`).
+    fn covers(&self, a: u32, b: u32, strict: bool) -> bool {
+        let n = self
+            .starts
+            .partition_point(|&x| if strict { x < a } else { x <= a });
+        n > 0
+            && if strict {
+                self.reach[n - 1] > b
+            } else {
+                self.reach[n - 1] >= b
+            }
+    }
+
+    /// Whether a span starts strictly between `s` and `a`.
+    fn starts_between(&self, s: u32, a: u32) -> bool {
+        let i = self.starts.partition_point(|&x| x <= s);
+        self.starts.get(i).is_some_and(|&x| x < a)
+    }
+}
+
 impl Cues {
+    /// Gives back memory past `keep` spans.
+    pub(super) fn release(&mut self, keep: usize) {
+        self.spans.shrink_to(keep);
+    }
+
     /// Forgets the previous message's cues.
     pub(super) fn clear(&mut self) {
         self.spans.clear();
+        self.proposals.clear();
         self.warning = false;
         self.read = false;
     }
@@ -54,20 +110,33 @@ impl Cues {
                     .push((c & !(cue::WARNING | cue::NOT_WARNING), h.start, h.end));
             }
         }
+        self.proposals.build(
+            self.spans
+                .iter()
+                .filter(|&&(c, _, _)| c & cue::NOT_NEGATION != 0)
+                .map(|&(_, a, b)| (a, b)),
+        );
         self.warning = if warning && accusation {
             // Rare: both kinds occur. A warning cue counts unless an accusation phrase holds it.
-            let held = |w: &Hit| {
-                hits.iter().any(|a| {
-                    cues[a.term as usize] & cue::NOT_WARNING != 0
-                        && a.start <= w.start
-                        && w.end <= a.end
-                })
-            };
-            hits.iter()
-                .any(|h| cues[h.term as usize] & cue::WARNING != 0 && !held(h))
+            let mut accusations = Covering::default();
+            accusations.build(
+                hits.iter()
+                    .filter(|a| cues[a.term as usize] & cue::NOT_WARNING != 0)
+                    .map(|a| (a.start, a.end)),
+            );
+            hits.iter().any(|h| {
+                cues[h.term as usize] & cue::WARNING != 0
+                    && !accusations.covers(h.start, h.end, false)
+            })
         } else {
             warning
         };
+    }
+
+    /// Whether folded byte `at` is inside a proposal or choice word (past its first byte):
+    /// a veto or negation starting there is part of that word (the 不线下 of 要不线下交易).
+    pub(super) fn inside_proposal(&self, at: u32) -> bool {
+        self.proposals.covers(at, at, true)
     }
 
     /// Whether an allow-list phrase overlaps folded bytes `s..e`: it vetoes whatever it covers.
@@ -87,11 +156,7 @@ impl Cues {
         let clause_e = folded.clause_at(e - 1);
         let phrase_s = folded.phrase_at(s);
         let phrase_e = folded.phrase_at(e - 1);
-        let exempt = |a: usize, b: usize| {
-            cues.iter().any(|&(c, x, y)| {
-                c & cue::NOT_NEGATION != 0 && (x as usize) <= a && b <= y as usize
-            })
-        };
+        let exempt = |a: usize, b: usize| self.proposals.covers(a as u32, b as u32, false);
         cues.iter().any(|&(c, a, b)| {
             let (a, b) = (a as usize, b as usize);
             if c & (cue::NEG_BEFORE | cue::NEG_AFTER) != 0 && exempt(a, b) {
@@ -107,11 +172,7 @@ impl Cues {
             // A negation after the hit belongs to it unless a proposal or choice word starts in
             // between, or inside the hit past its first character (a pattern may end on its
             // pressure cue): in 先付定金不然我不好安排 the 我不 is in the "otherwise" part.
-            let opens_between = || {
-                cues.iter().any(|&(c, x, _)| {
-                    c & cue::NOT_NEGATION != 0 && (x as usize) > s && (x as usize) < a
-                })
-            };
+            let opens_between = || self.proposals.starts_between(s as u32, a as u32);
             if c & cue::NEG_AFTER != 0
                 && a >= e
                 && folded.phrase_at(a) == phrase_e
@@ -135,6 +196,7 @@ impl Engine {
             cues,
             matches,
             vetoed,
+            work,
             ..
         } = scratch;
         vetoed.clear();
@@ -162,6 +224,7 @@ impl Engine {
             if rule.not_speakers.contains(&turn.speaker) || cues.allowed(s, e) {
                 continue;
             }
+            *work += cues.spans.len();
             if rule.negatable && (cues.warning || cues.negated(folded, s, e)) {
                 continue;
             }
