@@ -294,6 +294,14 @@ impl PackedState {
         }
     }
 
+    /// Heap bytes held beside the 16 in place.
+    pub(crate) fn heap_bytes(&self) -> usize {
+        match self {
+            PackedState::Inline { .. } => 0,
+            PackedState::Boxed(bytes) => bytes.capacity() + std::mem::size_of::<Vec<u8>>(),
+        }
+    }
+
     /// What [`ConversationState::unpack`] reads.
     pub(crate) fn as_bytes(&self) -> &[u8] {
         match self {

@@ -49,6 +49,11 @@ pub struct ConversationMap {
     clock: u32,
     capacity: usize,
     evicted: u64,
+    /// Heap bytes of the states kept out of place (long message ids, many signals).
+    boxed_bytes: usize,
+    /// Most bytes the map may hold (entries, index and boxed states); `None`: no bound but
+    /// the capacity.
+    max_bytes: Option<usize>,
 }
 
 /// The service map's time-to-live.
@@ -101,25 +106,34 @@ impl DigestKeys {
 }
 
 impl ConversationMap {
-    /// A map that keeps at most `capacity` conversations (at least one, at most 2^30).
+    /// A map that keeps at most `capacity` conversations (at most 2^30); 0 keeps none, so
+    /// that no message has context.
     pub fn new(capacity: usize) -> ConversationMap {
         ConversationMap {
-            capacity: capacity.clamp(1, MAX_CAPACITY),
+            capacity: capacity.min(MAX_CAPACITY),
             ..ConversationMap::default()
         }
     }
 
     /// The HTTP service's map: it keeps every conversation, quiet ones too (their message
-    /// count numbers the next message), up to `capacity`, and forgets one unused for `ttl`
-    /// (to the second).
-    pub fn for_service(capacity: usize, ttl: Duration) -> ConversationMap {
+    /// count numbers the next message), up to `capacity` conversations and `max_bytes` bytes,
+    /// and forgets one unused for `ttl` (to the second).
+    pub fn for_service(capacity: usize, max_bytes: usize, ttl: Duration) -> ConversationMap {
         ConversationMap {
             expiry: Some(Expiry {
                 born: Instant::now(),
                 ttl_secs: ttl.as_secs(),
             }),
+            max_bytes: Some(max_bytes),
             ..ConversationMap::new(capacity)
         }
+    }
+
+    /// Bytes the map holds: per entry, the entry, its last-use second and its share of the
+    /// index; and the states kept out of place.
+    pub fn bytes(&self) -> usize {
+        const PER_ENTRY: usize = std::mem::size_of::<Entry>() + 4 + 6;
+        self.entries.len() * PER_ENTRY + self.boxed_bytes
     }
 
     /// A conversation's state (a new one if unknown, evicted or expired), to be handed back
@@ -158,16 +172,18 @@ impl ConversationMap {
     }
 
     fn put_at(&mut self, key: &str, state: ConversationState, now: u32) {
-        if self.expiry.is_none() && !state.has_signals() {
+        if self.capacity == 0 || (self.expiry.is_none() && !state.has_signals()) {
             return;
         }
         self.clock = self.clock.wrapping_add(1);
         let digest = self.keys.digest(key);
         let state = state.pack(key);
+        self.boxed_bytes += state.heap_bytes();
         match self.find(digest) {
             Ok(at) => {
                 let entry = &mut self.entries[at];
                 entry.stamp = self.clock;
+                self.boxed_bytes -= entry.state.heap_bytes();
                 entry.state = state;
                 if let Some(used) = self.used_at.get_mut(at) {
                     *used = now;
@@ -182,9 +198,13 @@ impl ConversationMap {
                 self.reindex();
             }
         }
-        if self.entries.len() > self.capacity {
+        if self.entries.len() > self.capacity || self.over_bytes() {
             self.evict(now);
         }
+    }
+
+    fn over_bytes(&self) -> bool {
+        self.max_bytes.is_some_and(|max| self.bytes() > max)
     }
 
     /// Whether the state of conversation `key` is held.
@@ -280,6 +300,19 @@ impl ConversationMap {
             // (older ones were evicted by an earlier sweep), so wrapping ages are exact.
             self.retain(|_, e, _| clock.wrapping_sub(e.stamp) < keep);
         }
+        // Over the byte bound: forget the least recently used tenth, again until under it.
+        while self.over_bytes() && !self.entries.is_empty() {
+            let keep = self.entries.len() - self.entries.len().div_ceil(10);
+            let clock = self.clock;
+            let mut ages: Vec<u32> = self
+                .entries
+                .iter()
+                .map(|e| clock.wrapping_sub(e.stamp))
+                .collect();
+            // Ages are distinct (so are stamps): those below the keep-th are the youngest.
+            let limit = *ages.select_nth_unstable(keep).1;
+            self.retain(|_, e, _| clock.wrapping_sub(e.stamp) < limit);
+        }
         self.reindex();
     }
 
@@ -301,6 +334,10 @@ impl ConversationMap {
                 kept += 1;
             }
         }
+        self.boxed_bytes -= self.entries[kept..]
+            .iter()
+            .map(|e| e.state.heap_bytes())
+            .sum::<usize>();
         self.entries.truncate(kept);
         self.used_at.truncate(kept);
         self.evicted += (before - kept) as u64;
@@ -392,7 +429,7 @@ mod tests {
 
     #[test]
     fn service_map_keeps_quiet_conversations_and_forgets_expired_ones() {
-        let mut m = ConversationMap::for_service(4, Duration::from_secs(10));
+        let mut m = ConversationMap::for_service(4, 1 << 20, Duration::from_secs(10));
         let mut quiet = ConversationState::new();
         quiet.seen = 3;
         m.put_at("quiet", quiet, 0);
@@ -416,5 +453,40 @@ mod tests {
         assert_eq!(m.len(), 3);
         assert!(m.contains("d") && m.contains("e") && !m.contains("a"));
         assert_eq!(m.used_at.len(), m.len());
+    }
+
+    /// Long message ids make states that live out of place; the map counts their bytes and
+    /// forgets the least recently used conversations past its byte bound, whatever the count.
+    #[test]
+    fn the_service_map_is_bounded_in_bytes() {
+        let long_id = "x".repeat(4000);
+        let mut m = ConversationMap::for_service(100_000, 64 << 10, Duration::from_secs(100));
+        for i in 0..200 {
+            let mut state = ConversationState::new();
+            state.raise(SignalKey::of("paid"), &format!("{long_id}{i}"));
+            m.put_at(&format!("c{i}"), state, 1);
+            assert!(m.bytes() <= 64 << 10, "{} bytes after {i}", m.bytes());
+        }
+        assert!(m.len() < 200 && m.evicted() > 0);
+        assert!(m.contains("c199"), "the latest conversation is kept");
+        assert_eq!(
+            m.boxed_bytes,
+            m.entries
+                .iter()
+                .map(|e| e.state.heap_bytes())
+                .sum::<usize>()
+        );
+    }
+
+    /// A capacity of 0 keeps nothing: every message stands alone.
+    #[test]
+    fn capacity_zero_keeps_no_context() {
+        for mut m in [
+            ConversationMap::new(0),
+            ConversationMap::for_service(0, 1 << 20, Duration::from_secs(10)),
+        ] {
+            m.put_at("c", marked(), 1);
+            assert!(m.is_empty() && !m.take_at("c", 1).has_signals());
+        }
     }
 }

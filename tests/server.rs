@@ -8,13 +8,15 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 
-struct Server {
+pub struct Server {
     child: Child,
-    port: u16,
+    pub port: u16,
+    /// Every line the server wrote on standard error after the first.
+    pub log: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
 }
 
 impl Server {
-    fn start(args: &[&str]) -> Server {
+    pub fn start(args: &[&str]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_scamscan"))
             .args(["serve", "--port", "0"])
             .args(args)
@@ -31,11 +33,26 @@ impl Server {
             .and_then(|p| p.trim().parse().ok())
             .unwrap_or_else(|| panic!("no port in {line:?}"));
         // Keep draining stderr so the server never blocks on it.
-        std::thread::spawn(move || for _ in lines {});
-        Server { child, port }
+        let log = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let kept = log.clone();
+        std::thread::spawn(move || {
+            for line in lines.map_while(Result::ok) {
+                kept.lock().unwrap().push(line);
+            }
+        });
+        Server { child, port, log }
     }
 
-    fn call(
+    /// A client of the server on `port` (started elsewhere).
+    pub fn client(port: u16) -> Server {
+        Server {
+            child: Command::new("true").spawn().unwrap(),
+            port,
+            log: Default::default(),
+        }
+    }
+
+    pub fn call(
         &self,
         method: &str,
         path: &str,
@@ -69,11 +86,11 @@ impl Server {
         (status, value)
     }
 
-    fn post(&self, path: &str, body: &Value) -> (u16, Value) {
+    pub fn post(&self, path: &str, body: &Value) -> (u16, Value) {
         self.call("POST", path, &[], body.to_string().as_bytes())
     }
 
-    fn stop(mut self) -> std::process::ExitStatus {
+    pub fn stop(mut self) -> std::process::ExitStatus {
         let _ = Command::new("kill")
             .args(["-TERM", &self.child.id().to_string()])
             .status();
@@ -270,10 +287,7 @@ fn reload_under_load_drops_nothing_and_a_bad_lexicon_keeps_the_old_one() {
     let load: Vec<_> = (0..4)
         .map(|_| {
             std::thread::spawn(move || {
-                let client = Server {
-                    child: Command::new("true").spawn().unwrap(),
-                    port,
-                };
+                let client = Server::client(port);
                 let mut ok = 0;
                 for _ in 0..100 {
                     let (status, r) = client.post("/v1/scan", &json!({"text": "先交50茶水费"}));

@@ -11,3 +11,5 @@ mod quality;
 mod seller_guide;
 #[cfg(feature = "server")]
 mod server;
+#[cfg(feature = "server")]
+mod server_attacks;

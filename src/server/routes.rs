@@ -1,0 +1,355 @@
+//! The service's handlers: scanning runs on the blocking pool, never on the async runtime.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
+
+use axum::body::Bytes;
+use axum::extract::{Path, Request, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+
+use super::metrics::StoreFacts;
+use super::{AppState, ServerConfig, OPENAPI};
+use crate::conversation::ConversationState;
+use crate::io::{parse_record, FieldMap, OutputLine, Record};
+use crate::{Detector, Error};
+
+/// A JSON answer.
+pub(super) fn json<T: Serialize>(status: StatusCode, body: &T) -> Response {
+    match serde_json::to_vec(body) {
+        Ok(bytes) => (status, [(header::CONTENT_TYPE, "application/json")], bytes).into_response(),
+        Err(e) => error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            &format!("cannot encode the answer: {e}"),
+        ),
+    }
+}
+
+/// A JSON error answer: `{"error": message}`.
+pub(super) fn error(status: StatusCode, message: &str) -> Response {
+    let body = serde_json::json!({ "error": message }).to_string();
+    (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
+}
+
+/// A failed answer from axum itself (413 from the body limit, 405, ...) made JSON.
+pub(super) fn json_errors(response: Response, config: &ServerConfig) -> Response {
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    if response.status().is_success() || is_json {
+        return response;
+    }
+    let status = response.status();
+    let message = match status {
+        StatusCode::PAYLOAD_TOO_LARGE => format!(
+            "request body over the limit of {} bytes",
+            config.max_body_bytes
+        ),
+        StatusCode::METHOD_NOT_ALLOWED => "method not allowed on this endpoint".to_string(),
+        other => other
+            .canonical_reason()
+            .unwrap_or("request failed")
+            .to_lowercase(),
+    };
+    error(status, &message)
+}
+
+/// Lets a request through only with the configured token: `Authorization: Bearer TOKEN`,
+/// the scheme in any case, the token compared in constant time.
+pub(super) async fn authenticate(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    req: Request,
+    next: Next,
+) -> Response {
+    if let Some(token) = &state.config.token {
+        let given = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split_once(' '))
+            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+            .map(|(_, t)| t.trim());
+        if !given.is_some_and(|g| same(g.as_bytes(), token.as_bytes())) {
+            return error(
+                StatusCode::UNAUTHORIZED,
+                "missing or wrong token: send Authorization: Bearer <token>",
+            );
+        }
+    }
+    next.run(req).await
+}
+
+/// Equal bytes, compared in time that depends only on the lengths.
+fn same(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |d, (x, y)| d | (x ^ y)) == 0
+}
+
+pub(super) async fn openapi() -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], OPENAPI).into_response()
+}
+
+pub(super) async fn metrics(State(state): State<AppState>) -> Response {
+    let store = match state.conversations.lock() {
+        Ok(map) => StoreFacts {
+            kept: map.len(),
+            bytes: map.bytes(),
+            evicted: map.evicted(),
+        },
+        Err(_) => StoreFacts {
+            kept: 0,
+            bytes: 0,
+            evicted: 0,
+        },
+    };
+    (
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        state.metrics.render(&store),
+    )
+        .into_response()
+}
+
+#[derive(Serialize)]
+struct LexiconInfo {
+    version: String,
+    rules: usize,
+    signal_rules: usize,
+    terms: usize,
+}
+
+fn lexicon_info_of(d: &Detector) -> LexiconInfo {
+    let stats = d.stats();
+    LexiconInfo {
+        version: d.lexicon_version().to_string(),
+        rules: stats.rules,
+        signal_rules: stats.signal_rules,
+        terms: stats.terms,
+    }
+}
+
+pub(super) async fn lexicon_info(State(state): State<AppState>) -> Response {
+    json(StatusCode::OK, &lexicon_info_of(&state.detector()))
+}
+
+/// Runs one reload, unless one is running already (then `Err` says so).
+pub(super) async fn reload_once(state: &AppState) -> Result<Result<Detector, Error>, String> {
+    let Ok(_running) = state.reloading.try_lock() else {
+        return Err("a reload is already running".to_string());
+    };
+    let s = state.clone();
+    tokio::task::spawn_blocking(move || s.reload())
+        .await
+        .map_err(|e| format!("reload failed: {e}"))
+}
+
+pub(super) async fn reload(State(state): State<AppState>) -> Response {
+    match reload_once(&state).await {
+        Ok(Ok(d)) => json(StatusCode::OK, &lexicon_info_of(&d)),
+        Ok(Err(e)) => error(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &format!("reload refused, the running lexicons stay: {e}"),
+        ),
+        Err(busy) => error(StatusCode::CONFLICT, &busy),
+    }
+}
+
+/// A request refused with a status and a reason, answered as `{"error": reason}`.
+pub(super) struct Reject(StatusCode, String);
+
+impl IntoResponse for Reject {
+    fn into_response(self) -> Response {
+        error(self.0, &self.1)
+    }
+}
+
+/// One message of a request, parsed as a JSON Lines record is: the same fields and errors;
+/// its text and ids within the service's limits.
+fn parse_message<'a>(
+    json: &'a [u8],
+    at: &str,
+    config: &ServerConfig,
+) -> Result<Record<'a>, Reject> {
+    let record = parse_record(json, 1, &FieldMap::default()).map_err(|e| {
+        let status = if e.starts_with("malformed JSON") || e.starts_with("invalid UTF-8") {
+            StatusCode::BAD_REQUEST
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
+        };
+        Reject(status, format!("{at}: {e}"))
+    })?;
+    let too_long = |what: &str, len: usize, max: usize| {
+        Reject(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!("{at}: {what} is {len} bytes, over the limit of {max}"),
+        )
+    };
+    if record.text.len() > config.max_message_bytes {
+        return Err(too_long(
+            "text",
+            record.text.len(),
+            config.max_message_bytes,
+        ));
+    }
+    for (what, id) in [("id", &record.id), ("conversation", &record.conversation)] {
+        if let Some(id) = id.as_deref().filter(|id| id.len() > config.max_id_bytes) {
+            return Err(too_long(what, id.len(), config.max_id_bytes));
+        }
+    }
+    Ok(record)
+}
+
+/// The record of message `m`, number `line` of its request or conversation, scanned with
+/// `state`. A message without an id is named `m<n>` in later findings' `context`.
+fn record(
+    app: &AppState,
+    detector: &Detector,
+    m: Record<'_>,
+    line: u64,
+    state: &mut ConversationState,
+) -> OutputLine {
+    let fallback = format!("m{}", state.messages() + 1);
+    let mut turn = m.turn();
+    turn.id = turn.id.or(Some(&fallback));
+    let report = detector.scan_turn(turn, state);
+    app.metrics.scanned(&report);
+    OutputLine::scanned(&Record { line, ..m }, report)
+}
+
+#[derive(Serialize, Deserialize)]
+struct Results {
+    results: Vec<OutputLine>,
+}
+
+/// A request body as far as a batch goes: its `messages`, left unparsed.
+#[derive(Deserialize)]
+struct Batch<'a> {
+    #[serde(borrow)]
+    messages: Option<&'a RawValue>,
+}
+
+/// Runs `scan` on the blocking pool once a scan slot is free; the request timeout bounds the
+/// wait and the scan.
+async fn blocking(
+    state: &AppState,
+    scan: impl FnOnce() -> Result<Response, Reject> + Send + 'static,
+) -> Response {
+    let Ok(_slot) = state.scans.acquire().await else {
+        return error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "the service is shutting down",
+        );
+    };
+    match tokio::task::spawn_blocking(scan).await {
+        Ok(answer) => answer.unwrap_or_else(Reject::into_response),
+        Err(e) => error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            &format!("scan failed: {e}"),
+        ),
+    }
+}
+
+pub(super) async fn scan(State(state): State<AppState>, body: Bytes) -> Response {
+    let app = state.clone();
+    blocking(&state, move || scan_body(&app, &body)).await
+}
+
+fn scan_body(app: &AppState, body: &[u8]) -> Result<Response, Reject> {
+    let config = &app.config;
+    let detector = app.detector();
+    // Anything that is not a batch is one message, and its parser says what is wrong with it.
+    let Ok(Batch {
+        messages: Some(messages),
+    }) = serde_json::from_slice::<Batch>(body)
+    else {
+        let m = parse_message(body, "body", config)?;
+        let line = record(app, &detector, m, 1, &mut ConversationState::new());
+        return Ok(json(StatusCode::OK, &line));
+    };
+    let items: Vec<&RawValue> = serde_json::from_str(messages.get()).map_err(|_| {
+        Reject(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "field `messages` is not an array".to_string(),
+        )
+    })?;
+    if items.len() > config.max_messages {
+        return Err(Reject(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!(
+                "{} messages, over the limit of {}",
+                items.len(),
+                config.max_messages
+            ),
+        ));
+    }
+    let parsed = items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| parse_message(item.get().as_bytes(), &format!("messages[{i}]"), config))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut states: HashMap<Option<String>, ConversationState> = HashMap::new();
+    let results = parsed
+        .into_iter()
+        .enumerate()
+        .map(|(i, m)| {
+            let key = m.conversation.as_deref().map(str::to_string);
+            let st = states.entry(key).or_default();
+            if m.conversation.is_none() {
+                *st = ConversationState::new();
+            }
+            record(app, &detector, m, i as u64 + 1, st)
+        })
+        .collect();
+    Ok(json(StatusCode::OK, &Results { results }))
+}
+
+pub(super) async fn conversation_message(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let app = state.clone();
+    blocking(&state, move || conversation_body(&app, &id, &body)).await
+}
+
+/// Scans the next message of conversation `id`. Messages to one conversation are scanned one
+/// at a time, from taking its state to putting it back, so that none is lost.
+fn conversation_body(app: &AppState, id: &str, body: &[u8]) -> Result<Response, Reject> {
+    let config = &app.config;
+    if id.len() > config.max_id_bytes {
+        return Err(Reject(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!(
+                "conversation id is {} bytes, over the limit of {}",
+                id.len(),
+                config.max_id_bytes
+            ),
+        ));
+    }
+    let mut m = parse_message(body, "body", config)?;
+    m.conversation = Some(id.into());
+    let detector = app.detector();
+    let hasher = BuildHasherDefault::<DefaultHasher>::default();
+    let lock = &app.conversation_locks[hasher.hash_one(id) as usize % app.conversation_locks.len()];
+    let _one_at_a_time = lock.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let unavailable = || {
+        Reject(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "conversation store unavailable".to_string(),
+        )
+    };
+    let mut st = app
+        .conversations
+        .lock()
+        .map_err(|_| unavailable())?
+        .take(id);
+    let line = st.messages() + 1;
+    let out = record(app, &detector, m, line, &mut st);
+    app.conversations
+        .lock()
+        .map_err(|_| unavailable())?
+        .put(id, st);
+    Ok(json(StatusCode::OK, &out))
+}
