@@ -1,7 +1,35 @@
 //! The evidence of a report marked in its text: one highlighter for the command line's
 //! `check`, the HTML and the Markdown report. Every finding's span is shown, overlapping or not.
+//! Message text shown to people goes through [`visible`] first: a message may carry terminal
+//! escapes or direction overrides meant to retitle a terminal or reorder a page.
+
+use std::borrow::Cow;
 
 use crate::report::Finding;
+
+/// `text` with every control character and every character that changes the direction of
+/// the text around it written as a visible `<U+XXXX>`: safe on a terminal and in a page, and
+/// the trick shows. Line breaks and tabs stay.
+pub fn visible(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(hidden) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if hidden(c) {
+            out.push_str(&format!("<U+{:04X}>", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// A control character (but line breaks and tabs) or a bidi control.
+fn hidden(c: char) -> bool {
+    (c.is_control() && !matches!(c, '\n' | '\t'))
+        || matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
 
 /// A piece of a message's text and the findings whose evidence covers it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -41,7 +69,7 @@ pub fn highlight<'a>(text: &'a str, findings: &[Finding]) -> Vec<Piece<'a>> {
 }
 
 /// `text` with every run of evidence wrapped in `open` and `close` (adjacent or overlapping
-/// spans make one run): what `scamscan check` prints.
+/// spans make one run), its hidden characters made [`visible`]: what `scamscan check` prints.
 pub fn mark(text: &str, findings: &[Finding], open: &str, close: &str) -> String {
     let mut out = String::with_capacity(text.len() + 16);
     let mut inside = false;
@@ -51,7 +79,7 @@ pub fn mark(text: &str, findings: &[Finding], open: &str, close: &str) -> String
             out.push_str(if covered { open } else { close });
             inside = covered;
         }
-        out.push_str(piece.text);
+        out.push_str(&visible(piece.text));
     }
     if inside {
         out.push_str(close);
@@ -102,6 +130,16 @@ mod tests {
             ]
         );
         assert_eq!(mark(text, &findings, "[", "]"), "亲，[加我微信私下转]账");
+    }
+
+    #[test]
+    fn escapes_and_direction_overrides_show_as_code_points() {
+        assert_eq!(
+            visible("加我\u{1b}]0;pwned\u{7}微信"),
+            "加我<U+001B>]0;pwned<U+0007>微信"
+        );
+        assert_eq!(visible("abc\u{202e}fed"), "abc<U+202E>fed");
+        assert!(matches!(visible("平常的话\n第二行"), Cow::Borrowed(_)));
     }
 
     #[test]

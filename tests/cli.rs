@@ -6,18 +6,18 @@ use std::process::{Command, Output, Stdio};
 use scamscan::io::{ErrorLine, OutputLine};
 use std::io::Write;
 
-fn bin() -> Command {
+pub fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_scamscan"))
 }
 
-fn temp_dir(name: &str) -> PathBuf {
+pub fn temp_dir(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("scamscan-test-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
 
-fn run_with_stdin(cmd: &mut Command, stdin: &str) -> Output {
+pub fn run_with_stdin(cmd: &mut Command, stdin: &str) -> Output {
     let mut child = cmd
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -34,7 +34,7 @@ fn run_with_stdin(cmd: &mut Command, stdin: &str) -> Output {
 }
 
 /// Parses scan output strictly: every line is a scanned record or an error record.
-fn parse_lines(stdout: &[u8]) -> Vec<Result<OutputLine, ErrorLine>> {
+pub fn parse_lines(stdout: &[u8]) -> Vec<Result<OutputLine, ErrorLine>> {
     String::from_utf8(stdout.to_vec())
         .unwrap()
         .lines()

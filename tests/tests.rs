@@ -5,6 +5,7 @@ mod util;
 mod cases;
 mod cli;
 mod conversation;
+mod hostile_files;
 mod lexicon_examples;
 mod properties;
 mod quality;

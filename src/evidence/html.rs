@@ -9,7 +9,7 @@ use crate::amount::format_yuan;
 
 /// Escapes text for HTML element content and attribute values.
 fn escape(out: &mut String, text: &str) {
-    for c in text.chars() {
+    for c in crate::highlight::visible(text).chars() {
         match c {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),

@@ -12,7 +12,7 @@ use crate::amount::format_yuan;
 /// other text on its line, so line-start markers (#, -, 1.) cannot take effect; only inline
 /// markup is escaped.
 fn escape(out: &mut String, text: &str) {
-    for c in text.chars() {
+    for c in crate::highlight::visible(text).chars() {
         match c {
             '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' => {
                 out.push('\\');

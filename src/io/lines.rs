@@ -62,7 +62,7 @@ pub(super) fn read_record_line(
 
 /// Reads one line into `buf`, keeping at most `limit + 1` bytes of it; returns the line's
 /// full length (without the newline) and whether a newline ended it.
-fn read_line_limited(
+pub(super) fn read_line_limited(
     reader: &mut dyn BufRead,
     buf: &mut Vec<u8>,
     limit: usize,

@@ -10,6 +10,9 @@ use scamscan::batch::{ScanOptions, DEFAULT_MAX_CONVERSATIONS};
 use scamscan::io::{FieldMap, InputFormat, RecordReader};
 use scamscan::{Detector, DetectorBuilder, DetectorConfig, DEFAULT_LARGE_AMOUNT};
 
+/// Most worker threads a run may ask for.
+const MAX_THREADS: usize = 256;
+
 /// What the detector is built from.
 #[derive(Args, Debug, Clone)]
 pub struct LexiconArgs {
@@ -137,8 +140,8 @@ impl InputArgs {
     pub fn pool(&self) -> Result<rayon::ThreadPool> {
         let mut pool = rayon::ThreadPoolBuilder::new();
         if let Some(n) = self.threads {
-            if n == 0 {
-                bail!("--threads must be at least 1");
+            if !(1..=MAX_THREADS).contains(&n) {
+                bail!("--threads {n}: give 1 to {MAX_THREADS}");
             }
             pool = pool.num_threads(n);
         }

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use anyhow::Result;
 use clap::Args;
 
-use scamscan::highlight::mark;
+use scamscan::highlight::{mark, visible};
 use scamscan::io::OutputLine;
 use scamscan::{ConversationState, Report, Severity, Speaker, Turn};
 
@@ -70,8 +70,14 @@ fn print_for_person(out: &mut impl Write, text: &str, report: &Report, color: bo
     for f in &report.findings {
         write!(
             out,
-            "  {} ({}) {:?} at bytes {}..{}: {} [{}]",
-            f.category, f.severity, f.matched, f.start, f.end, f.explanation, f.rule
+            "  {} ({}) \"{}\" at bytes {}..{}: {} [{}]",
+            f.category,
+            f.severity,
+            visible(&f.matched),
+            f.start,
+            f.end,
+            visible(&f.explanation),
+            visible(&f.rule)
         )?;
         if !f.normalized.is_empty() {
             write!(out, " (seen through: {})", f.normalized.join(", "))?;

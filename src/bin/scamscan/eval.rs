@@ -8,6 +8,7 @@ use anyhow::{Context, Result};
 use clap::Args;
 
 use scamscan::eval::Evaluation;
+use scamscan::highlight::visible;
 use scamscan::Category;
 
 use crate::args::LexiconArgs;
@@ -30,7 +31,7 @@ pub fn run(args: EvalArgs) -> Result<ExitCode> {
     let mut out = io::stdout().lock();
     list_mistakes(&mut out, &ev, args.show)?;
     for (line, e) in &ev.errors {
-        writeln!(out, "error: line {line}: {e}")?;
+        writeln!(out, "error: line {line}: {}", visible(e))?;
     }
     writeln!(
         out,
@@ -82,8 +83,8 @@ fn list_mistakes(out: &mut impl Write, ev: &Evaluation, show: usize) -> Result<(
             out,
             "  line {} {}: {} want {:?} got {:?}",
             m.record.line,
-            m.record.id.as_deref().unwrap_or("-"),
-            m.record.text,
+            visible(m.record.id.as_deref().unwrap_or("-")),
+            visible(&m.record.text),
             m.labels.iter().map(|c| c.as_str()).collect::<Vec<_>>(),
             got
         )?;
@@ -97,14 +98,14 @@ fn list_mistakes(out: &mut impl Write, ev: &Evaluation, show: usize) -> Result<(
             .report
             .findings
             .iter()
-            .map(|f| format!("{} {:?}", f.rule, f.matched))
+            .map(|f| format!("{} \"{}\"", f.rule, visible(&f.matched)))
             .collect();
         writeln!(
             out,
             "  line {} {}: {} got {:?}",
             m.record.line,
-            m.record.id.as_deref().unwrap_or("-"),
-            m.record.text,
+            visible(m.record.id.as_deref().unwrap_or("-")),
+            visible(&m.record.text),
             got
         )?;
     }

@@ -37,7 +37,8 @@ pub struct ScanArgs {
     lexicon: LexiconArgs,
 }
 
-/// Opens a file, or standard input for `-`, with its size where known (for progress).
+/// Opens a file, or standard input for `-`, with its size where known (for progress): the
+/// size of a regular file only (a pipe or `/dev/stdin` says 0 and means nothing by it).
 pub fn open_input(name: &str) -> Result<(Box<dyn Read + Send>, Option<u64>)> {
     if name == "-" {
         return Ok((Box::new(io::stdin()), None));
@@ -48,7 +49,7 @@ pub fn open_input(name: &str) -> Result<(Box<dyn Read + Send>, Option<u64>)> {
         bail!("{name}: is a directory, not a file");
     }
     let file = File::open(path).with_context(|| format!("{name}: cannot open"))?;
-    Ok((Box::new(file), Some(meta.len())))
+    Ok((Box::new(file), meta.is_file().then_some(meta.len())))
 }
 
 /// What every file of a run adds up to.
