@@ -390,7 +390,9 @@ fn is_plain(c: char) -> bool {
     if c.is_ascii() {
         return !c.is_ascii_uppercase() && !is_separator(c) && c != '\r';
     }
-    (is_plain_han(c) && to_simplified(c).is_none()) || (is_clause_break(c) && !is_separator(c))
+    // 丶 is a Han character and a separator: it takes the separator's path.
+    (is_plain_han(c) && to_simplified(c).is_none() && !is_separator(c))
+        || (is_clause_break(c) && !is_separator(c))
 }
 
 /// A character that never joins a neighbour into one grapheme cluster: ASCII (but CR),
@@ -483,10 +485,19 @@ fn fold_char(c: char, os: u32, oe: u32, out: &mut Vec<Unit>) {
         if n > 4 {
             break;
         }
-        let (d, extra) = if d.is_ascii_uppercase() {
+        let (d, mut extra) = if d.is_ascii_uppercase() {
             (d.to_ascii_lowercase(), Fold::CASE)
         } else {
             (d, Fold::default())
+        };
+        // What a compatibility form decomposes into is folded as typed text would be: the ž
+        // of ǆ loses its accent.
+        let d = match unaccented(d) {
+            Some(plain) => {
+                extra.insert(Fold::ACCENT);
+                plain
+            }
+            None => d,
         };
         let d = to_simplified(d).unwrap_or(d);
         let mut f = extra;
