@@ -28,19 +28,24 @@ def messages(name):
         stem = f"{name}-{file[:-len('.jsonl')]}"
         with open(os.path.join(folder, file), encoding="utf-8") as f:
             for line in f:
-                item = json.loads(line)
-                if "turns" in item:
-                    roles = item.get("roles", {})
-                    for i, turn in enumerate(item["turns"]):
-                        text = turn.get("text_desegmented", turn.get("text", ""))
-                        who = turn.get("speaker_inferred") or roles.get(turn.get("speaker"), "")
-                        record = {"id": f"{item['id']}#{i + 1}", "conversation": item["id"], "text": text}
-                        if ROLE.get(who):
-                            record["speaker"] = ROLE[who]
-                        yield stem, record
-                else:
-                    text = item.get("text_desegmented", item.get("text", ""))
-                    yield stem, {"id": item["id"], "text": text}
+                for record in records_of(json.loads(line)):
+                    yield stem, record
+
+
+def records_of(item):
+    """The messages of one corpus item: a dialogue's turns, or a single text."""
+    if "turns" not in item:
+        text = item.get("text_desegmented", item.get("text", ""))
+        yield {"id": item["id"], "text": text}
+        return
+    roles = item.get("roles", {})
+    for i, turn in enumerate(item["turns"]):
+        text = turn.get("text_desegmented", turn.get("text", ""))
+        who = turn.get("speaker_inferred") or roles.get(turn.get("speaker"), "")
+        record = {"id": f"{item['id']}#{i + 1}", "conversation": item["id"], "text": text}
+        if ROLE.get(who):
+            record["speaker"] = ROLE[who]
+        yield record
 
 
 def main():

@@ -158,10 +158,66 @@ pub fn scan_stream<E>(
     result
 }
 
-/// Scans one block. Records are parsed and scanned in parallel, each on its own; then, in
-/// input order, the few whose outcome depends on their conversation (they raised a signal or
-/// matched a rule that requires one) have their conversation applied. The result equals
-/// scanning the records one by one in order.
+/// Scans records already in memory, in parallel on the current rayon pool, and returns one
+/// report per record, in order. Records of the same conversation have it applied in input
+/// order, exactly as [`scan_stream`] and scanning them one by one do; a record without an id
+/// is known to its conversation by its `line`.
+pub fn scan_records(
+    detector: &Detector,
+    records: &[Record<'_>],
+    conversations: &mut ConversationMap,
+) -> Vec<Report> {
+    let staged: Vec<Staged> = records
+        .par_iter()
+        .map(|record| stage(detector, record))
+        .collect();
+    records
+        .iter()
+        .zip(staged)
+        .map(|(record, staged)| resolve(detector, record, staged, conversations))
+        .collect()
+}
+
+/// A record scanned on its own: its report, or what still needs its conversation.
+enum Staged {
+    Done(Report),
+    Pending(crate::engine::Outcome),
+}
+
+/// Scans a record without its conversation; only records that raised a signal or matched a
+/// rule that requires one are left pending.
+fn stage(detector: &Detector, record: &Record<'_>) -> Staged {
+    let outcome = detector.scan_alone(record.turn());
+    if record.conversation.is_some() && outcome.depends_on_conversation() {
+        Staged::Pending(outcome)
+    } else {
+        Staged::Done(detector.finish(outcome, None, None))
+    }
+}
+
+/// Applies a record's conversation to its staged scan; called in input order.
+fn resolve(
+    detector: &Detector,
+    record: &Record<'_>,
+    staged: Staged,
+    conversations: &mut ConversationMap,
+) -> Report {
+    match staged {
+        Staged::Done(report) => report,
+        Staged::Pending(outcome) => {
+            let key = record.conversation.as_deref().unwrap_or_default();
+            let line = record.line.to_string();
+            let id = record.id.as_deref().unwrap_or(&line);
+            let mut state = conversations.take(key);
+            let report = detector.finish(outcome, Some(id), Some(&mut state));
+            conversations.put(key, state);
+            report
+        }
+    }
+}
+
+/// Scans one block: records are parsed and staged in parallel, each on its own, then
+/// resolved in input order. The result equals scanning the records one by one in order.
 fn scan_chunk<'a>(
     detector: &Detector,
     buf: &'a [u8],
@@ -169,20 +225,11 @@ fn scan_chunk<'a>(
     fields: &FieldMap,
     conversations: &mut ConversationMap,
 ) -> Vec<Outcome<'a>> {
-    enum Staged {
-        Done(Report),
-        Pending(crate::engine::Outcome),
-    }
     let staged: Vec<Result<(Record<'a>, Staged), RecordError>> = items
         .into_par_iter()
         .map(|item| {
             let record = item.parse(buf, fields)?;
-            let outcome = detector.scan_alone(record.turn());
-            let staged = if record.conversation.is_some() && outcome.depends_on_conversation() {
-                Staged::Pending(outcome)
-            } else {
-                Staged::Done(detector.finish(outcome, None, None))
-            };
+            let staged = stage(detector, &record);
             Ok((record, staged))
         })
         .collect();
@@ -190,14 +237,8 @@ fn scan_chunk<'a>(
         .into_iter()
         .map(|r| match r {
             Err(e) => Outcome::Failed(e),
-            Ok((record, Staged::Done(report))) => Outcome::Scanned { record, report },
-            Ok((record, Staged::Pending(outcome))) => {
-                let key = record.conversation.as_deref().unwrap_or_default();
-                let line = record.line.to_string();
-                let id = record.id.as_deref().unwrap_or(&line);
-                let mut state = conversations.take(key);
-                let report = detector.finish(outcome, Some(id), Some(&mut state));
-                conversations.put(key, state);
+            Ok((record, staged)) => {
+                let report = resolve(detector, &record, staged, conversations);
                 Outcome::Scanned { record, report }
             }
         })

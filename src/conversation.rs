@@ -96,14 +96,12 @@ pub(crate) struct SignalKey(u32);
 impl SignalKey {
     /// The key of signal `name`.
     pub(crate) fn of(name: &str) -> SignalKey {
-        let mut hash: u32 = 0x811c_9dc5;
-        for &b in name.as_bytes() {
-            hash ^= u32::from(b);
-            hash = hash.wrapping_mul(0x0100_0193);
-        }
-        SignalKey(hash)
+        SignalKey(fnv1a32(name.as_bytes()))
     }
 }
+
+/// First bytes of [`ConversationState::to_bytes`]: a tag and the format's version.
+const STATE_MAGIC: &[u8] = b"SCS\x01";
 
 /// How many message ids a counted signal remembers for `context` (the latest ones).
 const MAX_SIGNAL_IDS: usize = 8;
@@ -212,10 +210,61 @@ impl ConversationState {
         PackedState::new(out)
     }
 
+    /// The state as bytes a program can keep between messages (in Redis, a session store)
+    /// and give back to [`ConversationState::from_bytes`], in this or a later version of the
+    /// library. Signals are kept by a hash of their name, so the bytes stay valid across a
+    /// lexicon reload.
+    ///
+    /// ```
+    /// use scamscan::{ConversationState, Detector, Turn};
+    ///
+    /// let detector = Detector::new()?;
+    /// let mut state = ConversationState::new();
+    /// detector.scan_turn(Turn::new("买家已付款"), &mut state);
+    /// let saved = state.to_bytes();
+    /// assert_eq!(ConversationState::from_bytes(&saved)?, state);
+    /// # Ok::<(), scamscan::Error>(())
+    /// ```
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = STATE_MAGIC.to_vec();
+        out.extend_from_slice(self.pack("").as_bytes());
+        let check = checksum(&out);
+        out.extend_from_slice(&check.to_le_bytes());
+        out
+    }
+
+    /// Reads what [`ConversationState::to_bytes`] wrote. Bytes that were not written by it
+    /// (another format, a newer version, cut or altered) are an error, never a state that
+    /// silently forgot part of the conversation.
+    pub fn from_bytes(bytes: &[u8]) -> Result<ConversationState, crate::Error> {
+        let body = bytes.strip_prefix(STATE_MAGIC).ok_or_else(|| {
+            crate::Error::input(match bytes.get(..3) {
+                Some(b"SCS") => "conversation state of an unknown version",
+                _ => "not a saved conversation state",
+            })
+        })?;
+        let damaged = || crate::Error::input("conversation state is cut or damaged");
+        let (body, check) = body.split_last_chunk::<4>().ok_or_else(damaged)?;
+        if checksum(&bytes[..bytes.len() - 4]) != u32::from_le_bytes(*check) {
+            return Err(damaged());
+        }
+        let mut state = ConversationState::new();
+        match Self::unpack_into(body, "", &mut state) {
+            Some(()) => Ok(state),
+            None => Err(crate::Error::input("conversation state is cut or damaged")),
+        }
+    }
+
     /// Unpacks what [`ConversationState::pack`] made with the same `key`; anything
     /// malformed ends the list.
     pub(crate) fn unpack(bytes: &[u8], key: &str) -> ConversationState {
         let mut state = ConversationState::new();
+        let _ = Self::unpack_into(bytes, key, &mut state);
+        state
+    }
+
+    /// Unpacks into `state`; `None` at the first malformed byte (what was read stays).
+    fn unpack_into(bytes: &[u8], key: &str, state: &mut ConversationState) -> Option<()> {
         let mut rest = bytes;
         let mut read = || -> Option<()> {
             state.seen = take_varint(&mut rest)?;
@@ -227,6 +276,9 @@ impl ConversationState {
                 let count = u32::try_from(take_varint(&mut rest)?).ok()?;
                 let (&n, tail) = rest.split_first()?;
                 rest = tail;
+                if usize::from(n) > MAX_SIGNAL_IDS {
+                    return None;
+                }
                 let mut ids = Vec::with_capacity(usize::from(n).min(MAX_SIGNAL_IDS));
                 for _ in 0..n {
                     let shared = usize::try_from(take_varint(&mut rest)?).ok()?;
@@ -244,8 +296,7 @@ impl ConversationState {
             }
             Some(())
         };
-        let _ = read();
-        state
+        read()
     }
 
     /// Approximate heap bytes held, for memory accounting.
@@ -312,6 +363,22 @@ impl PackedState {
     }
 }
 
+/// The check at the end of saved state bytes: a cut or altered state is refused, not half
+/// read.
+fn checksum(bytes: &[u8]) -> u32 {
+    fnv1a32(bytes)
+}
+
+/// FNV-1a, 32 bits.
+fn fnv1a32(bytes: &[u8]) -> u32 {
+    let mut hash: u32 = 0x811c_9dc5;
+    for &b in bytes {
+        hash ^= u32::from(b);
+        hash = hash.wrapping_mul(0x0100_0193);
+    }
+    hash
+}
+
 /// Appends `x` as an LEB128 varint (seven bits a byte, low first).
 fn put_varint(out: &mut Vec<u8>, mut x: u64) {
     while x >= 0x80 {
@@ -356,11 +423,8 @@ pub struct Conversation {
 }
 
 impl Conversation {
-    pub(crate) fn new(detector: Detector) -> Conversation {
-        Conversation {
-            detector,
-            state: ConversationState::new(),
-        }
+    pub(crate) fn new(detector: Detector, state: ConversationState) -> Conversation {
+        Conversation { detector, state }
     }
 
     /// Scans the next message of the conversation.
@@ -371,6 +435,11 @@ impl Conversation {
     /// The state carried so far.
     pub fn state(&self) -> &ConversationState {
         &self.state
+    }
+
+    /// The state, giving the conversation up (to keep it between messages).
+    pub fn into_state(self) -> ConversationState {
+        self.state
     }
 }
 
@@ -394,6 +463,23 @@ mod tests {
         assert!(matches!(packed, PackedState::Boxed(_)));
         let packed = packed.as_bytes();
         assert_eq!(ConversationState::unpack(packed, "会话"), state);
+        // Saved bytes come back whole, and any cut or changed byte is refused.
+        let saved = state.to_bytes();
+        assert_eq!(ConversationState::from_bytes(&saved).unwrap(), state);
+        for cut in 0..saved.len() {
+            assert!(
+                ConversationState::from_bytes(&saved[..cut]).is_err(),
+                "cut at {cut}"
+            );
+        }
+        for i in 0..saved.len() {
+            let mut changed = saved.clone();
+            changed[i] ^= 0x20;
+            assert!(
+                ConversationState::from_bytes(&changed).is_err(),
+                "byte {i} changed"
+            );
+        }
         // Truncated or garbled bytes give a partial state, never a panic.
         for cut in 0..packed.len() {
             let _ = ConversationState::unpack(&packed[..cut], "会话");

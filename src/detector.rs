@@ -245,6 +245,13 @@ impl Detector {
         self.finish(outcome, None, None)
     }
 
+    /// Scans one message with what is known of it (its speaker), on its own: no
+    /// conversation context, as `scamscan scan` does for a record without a conversation.
+    pub fn scan_message(&self, turn: Turn<'_>) -> Report {
+        let outcome = self.run(turn);
+        self.finish(outcome, None, None)
+    }
+
     /// Scans the next message of a conversation whose state the caller keeps.
     pub fn scan_turn(&self, turn: Turn<'_>, state: &mut ConversationState) -> Report {
         let outcome = self.run(turn);
@@ -268,7 +275,12 @@ impl Detector {
 
     /// A conversation bound to this detector.
     pub fn conversation(&self) -> Conversation {
-        Conversation::new(self.clone())
+        Conversation::new(self.clone(), ConversationState::new())
+    }
+
+    /// A conversation that goes on from a saved state (see [`ConversationState::to_bytes`]).
+    pub fn resume(&self, state: ConversationState) -> Conversation {
+        Conversation::new(self.clone(), state)
     }
 
     fn run(&self, turn: Turn<'_>) -> Outcome {

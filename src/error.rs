@@ -72,6 +72,22 @@ impl Error {
         }
     }
 
+    /// The lexicon file the error is about, where there is one.
+    pub fn file(&self) -> Option<&str> {
+        match &self.kind {
+            ErrorKind::Lexicon { file, .. } => Some(file),
+            _ => None,
+        }
+    }
+
+    /// The I/O error behind a file that could not be read, where that was the trouble.
+    pub fn io_error(&self) -> Option<&std::io::Error> {
+        match &self.kind {
+            ErrorKind::Io { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+
     /// The 1-based line of the lexicon file the error is about, where known.
     pub fn line(&self) -> Option<usize> {
         match &self.kind {

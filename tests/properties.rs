@@ -2,7 +2,7 @@
 //! boundaries, the parallel batch equals the sequential scan, nothing panics.
 
 use proptest::prelude::*;
-use scamscan::batch::{scan_stream, ConversationMap, Outcome, ScanOptions};
+use scamscan::batch::{scan_records, scan_stream, ConversationMap, Outcome, ScanOptions};
 use scamscan::io::{FieldMap, InputFormat, RecordReader};
 use scamscan::{fold, ConversationState, Speaker, Turn};
 
@@ -182,17 +182,22 @@ proptest! {
             1 << 20,
         );
         let mut got = Vec::new();
+        let mut records = Vec::new();
         let options = ScanOptions { chunk_records: chunk, ..ScanOptions::default() };
         let mut convs = ConversationMap::new(100);
         scan_stream(detector(), None, reader, &options, &mut convs, &mut |o| -> Result<(), ()> {
-            if let Outcome::Scanned { report, .. } = o {
+            if let Outcome::Scanned { report, record } = o {
                 got.push(report);
+                records.push(record.into_owned());
             }
             Ok(())
         }, &mut |_| {})
         .unwrap()
         .unwrap();
-        prop_assert_eq!(got, expected);
+        prop_assert_eq!(&got, &expected);
+        // Records already in memory (the Python package's path) give the same.
+        let in_memory = scan_records(detector(), &records, &mut ConversationMap::new(100));
+        prop_assert_eq!(in_memory, expected);
     }
 }
 

@@ -282,7 +282,9 @@ fn reload_under_load_drops_nothing_and_a_bad_lexicon_keeps_the_old_one() {
     std::fs::create_dir_all(&dir).unwrap();
     let good = "category = \"deposit_first\"\n[[rules]]\nid = \"mine/tea\"\nexplanation = \"tea fee first\"\npatterns = [\"先交 ~0..3 茶水费\"]\nexamples = [\"先交200茶水费\"]\ncounter_examples = [\"茶水费免了\"]\n";
     std::fs::write(dir.join("mine.toml"), good).unwrap();
-    let s = Server::start(&["--lexicon", dir.to_str().unwrap()]);
+    // A reload builds a detector in the test profile, slow on a loaded machine: the request
+    // timeout is raised so that it measures nothing here.
+    let s = Server::start(&["--lexicon", dir.to_str().unwrap(), "--timeout-ms", "120000"]);
     let port = s.port;
     let load: Vec<_> = (0..4)
         .map(|_| {

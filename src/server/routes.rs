@@ -136,11 +136,17 @@ pub(super) async fn lexicon_info(State(state): State<AppState>) -> Response {
 
 /// Runs one reload, unless one is running already (then `Err` says so).
 pub(super) async fn reload_once(state: &AppState) -> Result<Result<Detector, Error>, String> {
-    let Ok(_running) = state.reloading.try_lock() else {
+    let Ok(running) = state.reloading.clone().try_lock_owned() else {
         return Err("a reload is already running".to_string());
     };
     let s = state.clone();
-    tokio::task::spawn_blocking(move || s.reload())
+    // The lock goes with the work: a request that times out leaves its reload running, and
+    // no second reload may start beside it.
+    tokio::task::spawn_blocking(move || {
+        let result = s.reload();
+        drop(running);
+        result
+    })
         .await
         .map_err(|e| format!("reload failed: {e}"))
 }

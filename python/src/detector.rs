@@ -1,0 +1,273 @@
+//! `Detector`: built once, shared by every thread; scans one message, many records, or the
+//! messages of a conversation.
+
+use std::path::PathBuf;
+
+use pyo3::exceptions::PyValueError;
+use pyo3::prelude::*;
+use pyo3::pybacked::PyBackedStr;
+use pyo3::types::{PyBytes, PyList, PyTuple};
+use scamscan::batch::{scan_records, ConversationMap, DEFAULT_MAX_CONVERSATIONS};
+use scamscan::io::{FieldMap, Record, RecordError};
+use scamscan::{ConversationState, Speaker, Turn};
+
+use crate::columns::ColumnScanner;
+use crate::conversation::Conversation;
+use crate::errors;
+use crate::records;
+use crate::report::{error_dict, output_dict, Report};
+
+/// Records converted, scanned and turned into dicts at a time by `scan_many`: the GIL is
+/// released for each chunk's scan, so other Python threads run between chunks too.
+const CHUNK: usize = 4096;
+
+/// Most threads `scan_many` starts (as the CLI's `--threads`).
+const MAX_THREADS: usize = 256;
+
+/// Finds scam patterns in Chinese customer-service chat messages.
+///
+/// Build one and share it: building loads and compiles the lexicons (tens of milliseconds);
+/// scanning is thread-safe and releases the GIL.
+///
+/// lexicons: folders of ``*.toml`` lexicon files added on top of the built-in ones.
+/// builtin: whether the built-in lexicons are loaded (``False``: only ``lexicons``).
+/// scorer: whether the n-gram scorer adds findings where no rule fired (built-in only).
+/// large_amount: findings with an amount of at least this many yuan are raised one
+///     severity step (``None`` turns it off).
+///
+/// Raises ``LexiconError`` (naming file, line and rule) for a lexicon that cannot be loaded.
+#[pyclass(frozen, module = "scamscan")]
+pub struct Detector {
+    pub(crate) inner: scamscan::Detector,
+    lexicons: Vec<PathBuf>,
+    builtin: bool,
+    scorer: bool,
+    large_amount: Option<f64>,
+}
+
+#[pymethods]
+impl Detector {
+    #[new]
+    #[pyo3(
+        signature = (lexicons = Vec::new(), builtin = true, scorer = true, large_amount = Some(1000.0)),
+        text_signature = "(lexicons=(), builtin=True, scorer=True, large_amount=1000)"
+    )]
+    fn new(
+        py: Python<'_>,
+        lexicons: Vec<PathBuf>,
+        builtin: bool,
+        scorer: bool,
+        large_amount: Option<f64>,
+    ) -> PyResult<Detector> {
+        if let Some(yuan) = large_amount {
+            if !(yuan.is_finite() && yuan > 0.0) {
+                return Err(PyValueError::new_err(format!(
+                    "large_amount must be a positive number of yuan or None, got {yuan}"
+                )));
+            }
+        }
+        let folders = lexicons.clone();
+        let inner = py
+            .detach(move || {
+                let mut builder = scamscan::Detector::builder()
+                    .scorer(scorer)
+                    .large_amount(large_amount);
+                if !builtin {
+                    builder = builder.without_builtin();
+                }
+                for folder in &folders {
+                    builder = builder.lexicon_dir(folder)?;
+                }
+                builder.build()
+            })
+            .map_err(errors::to_py)?;
+        Ok(Detector {
+            inner,
+            lexicons,
+            builtin,
+            scorer,
+            large_amount,
+        })
+    }
+
+    /// scan(text, speaker=None) -> Report
+    ///
+    /// Scans one message on its own. ``speaker`` is ``"buyer"``, ``"seller"``, ``"agent"``
+    /// or ``"system"`` when known (some rules weigh who speaks).
+    #[pyo3(signature = (text, speaker = None))]
+    fn scan(
+        &self,
+        py: Python<'_>,
+        text: PyBackedStr,
+        speaker: Option<PyBackedStr>,
+    ) -> PyResult<Report> {
+        let speaker = parse_speaker(speaker.as_deref())?;
+        let report = py.detach(|| {
+            self.inner.scan_message(Turn {
+                id: None,
+                speaker,
+                text: &text,
+            })
+        });
+        Report::new(py, report, None, None)
+    }
+
+    /// scan_many(records, threads=None) -> list[dict]
+    ///
+    /// Scans records in parallel and returns one dict per record, in order: exactly what
+    /// ``scamscan scan --all`` writes for the same records as JSON Lines, conversation context
+    /// included. A record is a dict with ``text`` and optionally ``id``, ``conversation`` and
+    /// ``speaker`` (other keys are ignored), or a plain string. A dict the CLI could not read
+    /// (no ``text``, say) gives ``{"line": n, "error": "..."}`` in its place. ``threads``
+    /// defaults to one per core. The GIL is released while records are scanned.
+    #[pyo3(signature = (records, threads = None))]
+    fn scan_many<'py>(
+        &self,
+        py: Python<'py>,
+        records: &Bound<'py, PyAny>,
+        threads: Option<usize>,
+    ) -> PyResult<Bound<'py, PyList>> {
+        let pool = thread_pool(threads)?;
+        let fields = FieldMap::default();
+        let mut conversations = ConversationMap::new(DEFAULT_MAX_CONVERSATIONS);
+        let out = PyList::empty(py);
+        let mut chunk: Vec<Result<Record<'static>, RecordError>> = Vec::with_capacity(CHUNK);
+        for (index, item) in records.try_iter()?.enumerate() {
+            chunk.push(records::read(&item?, index, &fields)?);
+            if chunk.len() == CHUNK {
+                self.scan_chunk(py, &mut chunk, pool.as_ref(), &mut conversations, &out)?;
+            }
+        }
+        self.scan_chunk(py, &mut chunk, pool.as_ref(), &mut conversations, &out)?;
+        Ok(out)
+    }
+
+    /// conversation(state=None) -> Conversation
+    ///
+    /// A conversation: push its messages in order and each report has the context of the
+    /// earlier ones. ``state`` is what ``Conversation.save()`` returned, to go on from there.
+    #[pyo3(signature = (state = None))]
+    fn conversation(&self, state: Option<&Bound<'_, PyBytes>>) -> PyResult<Conversation> {
+        let state = match state {
+            Some(bytes) => {
+                ConversationState::from_bytes(bytes.as_bytes()).map_err(errors::to_py)?
+            }
+            None => ConversationState::new(),
+        };
+        Ok(Conversation::new(self.inner.resume(state)))
+    }
+
+    /// A scanner of column batches (the Spark integration's): keeps the state of the last
+    /// conversation of a batch for the next one; `threads` as in `scan_many`.
+    #[pyo3(signature = (threads = None))]
+    fn _column_scanner(&self, threads: Option<usize>) -> PyResult<ColumnScanner> {
+        Ok(ColumnScanner::new(
+            self.inner.clone(),
+            thread_pool(threads)?,
+        ))
+    }
+
+    /// Version of the loaded lexicons and model (a hash): reports of the same text with the
+    /// same version are the same.
+    #[getter]
+    fn lexicon_version(&self) -> &str {
+        self.inner.lexicon_version()
+    }
+
+    /// Number of rules loaded (signal rules included).
+    #[getter]
+    fn rule_count(&self) -> usize {
+        self.inner.rules().len()
+    }
+
+    /// Rebuilt from its arguments when unpickled (Spark ships it to workers this way); the
+    /// lexicon folders must exist where it is unpickled.
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
+        let py = slf.py();
+        let this = slf.get();
+        let args = (
+            this.lexicons.clone(),
+            this.builtin,
+            this.scorer,
+            this.large_amount,
+        );
+        (slf.get_type(), args).into_pyobject(py)
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "Detector(rules={}, lexicon_version={:?})",
+            self.inner.rules().len(),
+            self.inner.lexicon_version()
+        )
+    }
+}
+
+impl Detector {
+    /// Scans a chunk of read records (with the GIL released) and appends their dicts to
+    /// `out`; the chunk is left empty.
+    fn scan_chunk(
+        &self,
+        py: Python<'_>,
+        chunk: &mut Vec<Result<Record<'static>, RecordError>>,
+        pool: Option<&rayon::ThreadPool>,
+        conversations: &mut ConversationMap,
+        out: &Bound<'_, PyList>,
+    ) -> PyResult<()> {
+        let mut good = Vec::with_capacity(chunk.len());
+        let mut failed = Vec::new();
+        for item in chunk.drain(..) {
+            match item {
+                Ok(record) => good.push(record),
+                Err(e) => failed.push(e),
+            }
+        }
+        let reports = py.detach(|| match pool {
+            Some(pool) => pool.install(|| scan_records(&self.inner, &good, conversations)),
+            None => scan_records(&self.inner, &good, conversations),
+        });
+        // Both lists are in input order: merged by line, each record is written in its place.
+        let mut failed = failed.into_iter().peekable();
+        for (record, report) in good.iter().zip(&reports) {
+            while let Some(e) = failed.next_if(|e| e.line < record.line) {
+                out.append(error_dict(py, e.line, &e.message)?)?;
+            }
+            out.append(output_dict(
+                py,
+                record.id.as_deref(),
+                Some(record.line),
+                record.conversation.as_deref(),
+                report,
+            )?)?;
+        }
+        for e in failed {
+            out.append(error_dict(py, e.line, &e.message)?)?;
+        }
+        Ok(())
+    }
+}
+
+/// A speaker role from Python; unknown roles are a `ValueError` naming the known ones.
+pub fn parse_speaker(speaker: Option<&str>) -> PyResult<Option<Speaker>> {
+    speaker
+        .map(|s| s.parse::<Speaker>().map_err(PyValueError::new_err))
+        .transpose()
+}
+
+/// A pool of `threads` threads, or none (rayon's global pool, one thread per core).
+pub fn thread_pool(threads: Option<usize>) -> PyResult<Option<rayon::ThreadPool>> {
+    let Some(n) = threads else {
+        return Ok(None);
+    };
+    if !(1..=MAX_THREADS).contains(&n) {
+        return Err(PyValueError::new_err(format!(
+            "threads must be between 1 and {MAX_THREADS}, got {n}"
+        )));
+    }
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(n)
+        .thread_name(|i| format!("scamscan-{i}"))
+        .build()
+        .map(Some)
+        .map_err(|e| PyValueError::new_err(format!("cannot start {n} threads: {e}")))
+}
