@@ -8,8 +8,10 @@ use std::time::{Duration, Instant};
 use crate::conversation::{Conversation, ConversationState, Speaker, Turn};
 use crate::engine::{Engine, Outcome, Scratch, DEFAULT_LARGE_AMOUNT};
 use crate::error::Error;
+use crate::lang::Lang;
 use crate::lexicon::schema::ExampleSchema;
 use crate::lexicon::{builtin_sources, read_dir_sources, LexiconSet, LexiconSource, Rule};
+use crate::redact::{self, RedactOptions};
 use crate::report::Report;
 use crate::scorer::{fnv1a, Scorer, FNV_OFFSET, SCORER_FILE, SCORER_MODEL};
 
@@ -33,6 +35,8 @@ struct Inner {
     build_time: Duration,
     /// FNV-1a of every lexicon file's name and text, in load order.
     version: String,
+    /// The language reports are written in.
+    language: Lang,
 }
 
 /// Sizes and costs of a built detector.
@@ -87,6 +91,7 @@ pub struct DetectorBuilder {
     verify_examples: bool,
     large_amount: Option<f64>,
     scorer: bool,
+    language: Lang,
 }
 
 impl Default for DetectorBuilder {
@@ -98,6 +103,7 @@ impl Default for DetectorBuilder {
             verify_examples: true,
             large_amount: Some(DEFAULT_LARGE_AMOUNT),
             scorer: true,
+            language: Lang::En,
         }
     }
 }
@@ -159,6 +165,13 @@ impl DetectorBuilder {
         self
     }
 
+    /// The language of the reports' explanations and category names (default English;
+    /// [`Report::localize`] rewrites a report in another).
+    pub fn language(mut self, lang: Lang) -> DetectorBuilder {
+        self.language = lang;
+        self
+    }
+
     /// Loads, validates and compiles. A user rule whose examples do not fire, or whose
     /// counter-examples do, is refused here with its file, line and id.
     pub fn build(self) -> Result<Detector, Error> {
@@ -200,6 +213,7 @@ impl DetectorBuilder {
                 engine,
                 build_time: started.elapsed(),
                 version: format!("{hash:016x}"),
+                language: self.language,
             }),
         };
         if has_user && self.verify_examples {
@@ -270,7 +284,23 @@ impl Detector {
         id: Option<&str>,
         state: Option<&mut ConversationState>,
     ) -> Report {
-        Report::from_findings(self.inner.engine.resolve(outcome, id, state))
+        let report = Report::from_findings(self.inner.engine.resolve(outcome, id, state));
+        match self.inner.language {
+            Lang::En => report,
+            lang => report.localized(lang),
+        }
+    }
+
+    /// `text` with what `report` (this detector's report of it) found masked: see
+    /// [`crate::redact`].
+    pub fn redact(&self, text: &str, report: &Report, options: &RedactOptions) -> String {
+        let ranges = redact::masked_ranges(text, report, options, &self.inner.engine.segmenter);
+        redact::apply(text, &ranges, options)
+    }
+
+    /// The language this detector writes its reports in.
+    pub fn language(&self) -> Lang {
+        self.inner.language
     }
 
     /// A conversation bound to this detector.

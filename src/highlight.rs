@@ -96,6 +96,7 @@ mod tests {
         let start = text.find(evidence).unwrap();
         Finding {
             category: Category::DepositFirst,
+            category_name: String::new(),
             severity: Severity::High,
             rule: "r".into(),
             start,
@@ -107,6 +108,7 @@ mod tests {
             normalized: vec![],
             context: vec![],
             amount: None,
+            why: Default::default(),
         }
     }
 

@@ -8,6 +8,9 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+use crate::explain::Explanation;
+use crate::lang::Lang;
+
 /// How bad a finding is, lowest to highest. A message with no finding has [`Severity::None`].
 ///
 /// Serialized in lower case: `"none"`, `"low"`, `"medium"`, `"high"`, `"critical"`.
@@ -176,6 +179,9 @@ impl FromStr for Category {
 pub struct Finding {
     /// The category id.
     pub category: Category,
+    /// The category's name for a person, in the report's language (`Category::name`).
+    #[serde(default)]
+    pub category_name: String,
     /// This finding's severity (the rule's, possibly raised by context).
     pub severity: Severity,
     /// The id of the lexicon rule that fired.
@@ -202,6 +208,26 @@ pub struct Finding {
     /// The money amount near the evidence, in yuan (¥500, 五百块, 1.2万), where there is one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<f64>,
+    /// What the explanation is composed of, to write it in another language.
+    #[serde(skip)]
+    pub(crate) why: Explanation,
+}
+
+impl Finding {
+    /// True when the finding's severity was raised one step for its amount (at or above the
+    /// detector's large-amount threshold); its explanation then says so.
+    pub fn raised_for_amount(&self) -> bool {
+        self.why.raised_for_large_amount()
+    }
+
+    /// Writes the explanation and the category's name in `lang`. A finding read back from
+    /// JSON keeps the explanation it was written with.
+    pub fn localize(&mut self, lang: Lang) {
+        if !self.why.is_empty() {
+            self.explanation = self.why.render(self.category, lang);
+        }
+        self.category_name = self.category.name(lang).to_string();
+    }
 }
 
 /// Everything the detector found in one message.
@@ -216,6 +242,20 @@ pub struct Report {
 }
 
 impl Report {
+    /// Writes every finding's explanation and category name in `lang` (see
+    /// [`Finding::localize`]); ids, offsets and severities do not change.
+    pub fn localize(&mut self, lang: Lang) {
+        for f in &mut self.findings {
+            f.localize(lang);
+        }
+    }
+
+    /// The report in `lang`.
+    pub fn localized(mut self, lang: Lang) -> Report {
+        self.localize(lang);
+        self
+    }
+
     /// The report of a message's findings: the strongest finding per category is kept
     /// (highest severity, then the one resting on most context, then the earliest, then the
     /// shortest evidence, then the first explanation and rule id), in order of position; the

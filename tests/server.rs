@@ -17,7 +17,7 @@ pub struct Server {
 
 impl Server {
     pub fn start(args: &[&str]) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_scamscan"))
+        let mut child = crate::cli::bin()
             .args(["serve", "--port", "0"])
             .args(args)
             .stdout(Stdio::null())
@@ -317,4 +317,58 @@ fn reload_under_load_drops_nothing_and_a_bad_lexicon_keeps_the_old_one() {
     let (_, r) = s.post("/v1/scan", &json!({"text": "先交50茶水费"}));
     assert_eq!(r["findings"][0]["rule"], "mine/tea");
     assert!(s.stop().success());
+}
+
+#[test]
+fn answers_in_the_language_the_request_asks_for() {
+    let s = Server::start(&[]);
+    let body = json!({"text": "亲，先付个定金我再发货"}).to_string();
+    let ask = |lang: Option<&str>| {
+        let headers: Vec<(&str, &str)> = lang.map(|l| ("Accept-Language", l)).into_iter().collect();
+        let (status, r) = s.call("POST", "/v1/scan", &headers, body.as_bytes());
+        assert_eq!(status, 200, "{r}");
+        let f = &r["findings"][0];
+        (
+            f["category_name"].as_str().unwrap().to_string(),
+            f["explanation"].as_str().unwrap().to_string(),
+        )
+    };
+    let (name, explanation) = ask(Some("zh-CN,zh;q=0.9,en;q=0.8"));
+    assert_eq!(name, "先付定金");
+    assert!(explanation.contains("定金"), "{explanation}");
+    let (name, explanation) = ask(Some("fr-FR, en;q=0.5, zh;q=0.4"));
+    assert_eq!(name, "Deposit first");
+    assert!(explanation.starts_with("asks"), "{explanation}");
+    assert_eq!(ask(None).0, "Deposit first");
+    // The conversation route too, and the service's own default.
+    let zh = Server::start(&["--lang", "zh-CN"]);
+    let (status, r) = zh.call(
+        "POST",
+        "/v1/conversations/c1/messages",
+        &[],
+        body.as_bytes(),
+    );
+    assert_eq!(status, 200);
+    assert_eq!(r["findings"][0]["category_name"], "先付定金");
+}
+
+#[test]
+fn masks_what_it_found_when_asked() {
+    let s = Server::start(&[]);
+    let body = json!({"text": "加我微信 abc_shop88 私下转账更便宜"}).to_string();
+    let (status, r) = s.call("POST", "/v1/scan?redact=contacts", &[], body.as_bytes());
+    assert_eq!(status, 200, "{r}");
+    assert_eq!(r["redacted"], "加我微信 ********** 私下转账更便宜");
+    let (_, r) = s.call(
+        "POST",
+        "/v1/scan?redact=phrases&keep_length=false&mask=%23",
+        &[],
+        body.as_bytes(),
+    );
+    assert!(!r["redacted"].as_str().unwrap().contains("微信"), "{r}");
+    let (_, r) = s.call("POST", "/v1/scan", &[], body.as_bytes());
+    assert!(r.get("redacted").is_none());
+    let (status, r) = s.call("POST", "/v1/scan?redact=everything", &[], body.as_bytes());
+    assert_eq!(status, 400, "{r}");
+    assert!(r["error"].as_str().unwrap().contains("redact"));
 }

@@ -6,6 +6,7 @@ mod cases;
 mod cli;
 mod conversation;
 mod hostile_files;
+mod language;
 mod lexicon_examples;
 mod properties;
 mod quality;

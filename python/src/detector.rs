@@ -9,7 +9,8 @@ use pyo3::pybacked::PyBackedStr;
 use pyo3::types::{PyBytes, PyList, PyTuple};
 use scamscan::batch::{scan_records, ConversationMap, DEFAULT_MAX_CONVERSATIONS};
 use scamscan::io::{FieldMap, Record, RecordError};
-use scamscan::{ConversationState, Speaker, Turn};
+use scamscan::redact::{RedactOptions, Redaction};
+use scamscan::{ConversationState, Lang, Severity, Speaker, Turn};
 
 use crate::columns::ColumnScanner;
 use crate::conversation::Conversation;
@@ -34,6 +35,7 @@ const MAX_THREADS: usize = 256;
 /// scorer: whether the n-gram scorer adds findings where no rule fired (built-in only).
 /// large_amount: findings with an amount of at least this many yuan are raised one
 ///     severity step (``None`` turns it off).
+/// lang: ``"en"`` (default) or ``"zh-CN"``: the language of explanations and category names.
 ///
 /// Raises ``LexiconError`` (naming file, line and rule) for a lexicon that cannot be loaded.
 #[pyclass(frozen, module = "scamscan")]
@@ -49,8 +51,8 @@ pub struct Detector {
 impl Detector {
     #[new]
     #[pyo3(
-        signature = (lexicons = Vec::new(), builtin = true, scorer = true, large_amount = Some(1000.0)),
-        text_signature = "(lexicons=(), builtin=True, scorer=True, large_amount=1000)"
+        signature = (lexicons = Vec::new(), builtin = true, scorer = true, large_amount = Some(1000.0), lang = None),
+        text_signature = "(lexicons=(), builtin=True, scorer=True, large_amount=1000, lang='en')"
     )]
     fn new(
         py: Python<'_>,
@@ -58,7 +60,12 @@ impl Detector {
         builtin: bool,
         scorer: bool,
         large_amount: Option<f64>,
+        lang: Option<PyBackedStr>,
     ) -> PyResult<Detector> {
+        let language = match lang.as_deref() {
+            Some(tag) => tag.parse::<Lang>().map_err(PyValueError::new_err)?,
+            None => Lang::En,
+        };
         if let Some(yuan) = large_amount {
             if !(yuan.is_finite() && yuan > 0.0) {
                 return Err(PyValueError::new_err(format!(
@@ -71,7 +78,8 @@ impl Detector {
             .detach(move || {
                 let mut builder = scamscan::Detector::builder()
                     .scorer(scorer)
-                    .large_amount(large_amount);
+                    .large_amount(large_amount)
+                    .language(language);
                 if !builtin {
                     builder = builder.without_builtin();
                 }
@@ -157,6 +165,46 @@ impl Detector {
         Ok(Conversation::new(self.inner.resume(state)))
     }
 
+    /// redact(text, report=None, min_severity="medium", phrases=False, keep_length=True, mask="*") -> str
+    ///
+    /// ``text`` with what was found masked: contact tokens (phone and QQ numbers, account ids,
+    /// links) of findings at or above ``min_severity`` whole, and with ``phrases`` the evidence
+    /// phrases too (whole words only). ``report`` is this text's report (scanned here when
+    /// not given). ``keep_length=False`` turns each masked run into three mask characters.
+    #[pyo3(signature = (text, report = None, min_severity = None, phrases = false, keep_length = true, mask = '*'))]
+    // The Python signature is the API: keyword arguments, not an options object.
+    #[allow(clippy::too_many_arguments)]
+    fn redact(
+        &self,
+        py: Python<'_>,
+        text: PyBackedStr,
+        report: Option<PyRef<'_, Report>>,
+        min_severity: Option<PyBackedStr>,
+        phrases: bool,
+        keep_length: bool,
+        mask: char,
+    ) -> PyResult<String> {
+        let min_severity = match min_severity.as_deref() {
+            Some(s) => s.parse::<Severity>().map_err(PyValueError::new_err)?,
+            None => Severity::Medium,
+        };
+        let options = RedactOptions {
+            min_severity,
+            redaction: if phrases {
+                Redaction::Phrases
+            } else {
+                Redaction::Contacts
+            },
+            keep_length,
+            mask,
+        };
+        let given = report.as_ref().map(|r| r.inner().clone());
+        Ok(py.detach(|| {
+            let report = given.unwrap_or_else(|| self.inner.scan(&text));
+            self.inner.redact(&text, &report, &options)
+        }))
+    }
+
     /// A scanner of column batches (the Spark integration's): keeps the state of the last
     /// conversation of a batch for the next one; `threads` as in `scan_many`.
     #[pyo3(signature = (threads = None))]
@@ -190,6 +238,7 @@ impl Detector {
             this.builtin,
             this.scorer,
             this.large_amount,
+            this.inner.language().as_str(),
         );
         (slf.get_type(), args).into_pyobject(py)
     }

@@ -6,6 +6,7 @@
 use std::borrow::Cow;
 
 use pyo3::exceptions::PyTypeError;
+use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
 use scamscan::io::{FieldMap, Record, RecordError};
@@ -35,6 +36,9 @@ pub fn read(
             item.get_type().name()?
         )));
     };
+    if let Some(record) = plain(dict, line)? {
+        return Ok(Ok(record));
+    }
     let mut object = Map::new();
     for key in FIELDS {
         if let Some(value) = dict.get_item(key)? {
@@ -54,6 +58,43 @@ pub fn read(
             line,
             message: without_position(message),
         }))
+}
+
+/// The record of a dict whose fields are all strings (or absent), read directly: what the
+/// parser would make of it, without the round trip through JSON. `None` for anything else
+/// (a missing text, a number, a null), which the parser then reads and words the error of.
+fn plain(dict: &Bound<'_, PyDict>, line: u64) -> PyResult<Option<Record<'static>>> {
+    let py = dict.py();
+    let mut fields: [Option<String>; 4] = Default::default();
+    let keys = [
+        intern!(py, "id"),
+        intern!(py, "conversation"),
+        intern!(py, "speaker"),
+        intern!(py, "text"),
+    ];
+    for (slot, key) in fields.iter_mut().zip(keys) {
+        if let Some(value) = dict.get_item(key)? {
+            let Ok(s) = value.cast::<PyString>() else {
+                return Ok(None);
+            };
+            let Ok(s) = s.to_cow() else {
+                return Ok(None);
+            };
+            *slot = Some(s.into_owned());
+        }
+    }
+    let [id, conversation, speaker, text] = fields;
+    let Some(text) = text else {
+        return Ok(None);
+    };
+    Ok(Some(Record {
+        line,
+        id: id.map(Cow::Owned),
+        conversation: conversation.map(Cow::Owned),
+        speaker: speaker.map(Cow::Owned),
+        text: Cow::Owned(text),
+        ..Record::default()
+    }))
 }
 
 /// The parser's message without its " at line 1 column N": that position is in the JSON

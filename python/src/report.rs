@@ -1,11 +1,13 @@
 //! `Report` and `Finding`, and the dicts that equal `json.loads` of the CLI's records.
 
+use pyo3::intern;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList};
+use pyo3::types::{PyDict, PyList, PyString};
 
 /// What the detector found in one message.
 ///
-/// ``severity`` is ``"none"``, ``"low"``, ``"medium"`` or ``"high"``; ``findings`` lists one
+/// ``severity`` is ``"none"``, ``"low"``, ``"medium"``, ``"high"`` or ``"critical"``;
+/// ``findings`` lists one
 /// :class:`Finding` per category found, in order of position.
 #[pyclass(frozen, module = "scamscan")]
 pub struct Report {
@@ -35,6 +37,11 @@ impl Report {
             conversation,
             findings: findings.unbind(),
         })
+    }
+
+    /// The library report inside (for masking).
+    pub fn inner(&self) -> &scamscan::Report {
+        &self.report
     }
 }
 
@@ -105,7 +112,13 @@ impl Finding {
         self.finding.category.as_str()
     }
 
-    /// This finding's severity: ``"low"``, ``"medium"`` or ``"high"``.
+    /// The category's name for a person, in the detector's language (``"先付定金"``).
+    #[getter]
+    fn category_name(&self) -> &str {
+        &self.finding.category_name
+    }
+
+    /// This finding's severity: ``"low"``, ``"medium"``, ``"high"`` or ``"critical"``.
     #[getter]
     fn severity(&self) -> &'static str {
         self.finding.severity.as_str()
@@ -192,23 +205,24 @@ impl Finding {
 /// order, `normalized`, `context` and `amount` only when present.
 pub fn finding_dict<'py>(py: Python<'py>, f: &scamscan::Finding) -> PyResult<Bound<'py, PyDict>> {
     let d = PyDict::new(py);
-    d.set_item("category", f.category.as_str())?;
-    d.set_item("severity", f.severity.as_str())?;
-    d.set_item("rule", &f.rule)?;
-    d.set_item("start", f.start)?;
-    d.set_item("end", f.end)?;
-    d.set_item("char_start", f.char_start)?;
-    d.set_item("char_end", f.char_end)?;
-    d.set_item("matched", &f.matched)?;
-    d.set_item("explanation", &f.explanation)?;
+    d.set_item(intern!(py, "category"), f.category.as_str())?;
+    d.set_item(intern!(py, "category_name"), &f.category_name)?;
+    d.set_item(intern!(py, "severity"), f.severity.as_str())?;
+    d.set_item(intern!(py, "rule"), &f.rule)?;
+    d.set_item(intern!(py, "start"), f.start)?;
+    d.set_item(intern!(py, "end"), f.end)?;
+    d.set_item(intern!(py, "char_start"), f.char_start)?;
+    d.set_item(intern!(py, "char_end"), f.char_end)?;
+    d.set_item(intern!(py, "matched"), &f.matched)?;
+    d.set_item(intern!(py, "explanation"), &f.explanation)?;
     if !f.normalized.is_empty() {
-        d.set_item("normalized", &f.normalized)?;
+        d.set_item(intern!(py, "normalized"), &f.normalized)?;
     }
     if !f.context.is_empty() {
-        d.set_item("context", &f.context)?;
+        d.set_item(intern!(py, "context"), &f.context)?;
     }
     if let Some(amount) = f.amount {
-        d.set_item("amount", amount)?;
+        d.set_item(intern!(py, "amount"), amount)?;
     }
     Ok(d)
 }
@@ -223,27 +237,38 @@ pub fn output_dict<'py>(
 ) -> PyResult<Bound<'py, PyDict>> {
     let d = PyDict::new(py);
     if let Some(id) = id {
-        d.set_item("id", id)?;
+        d.set_item(intern!(py, "id"), id)?;
     }
     if let Some(line) = line {
-        d.set_item("line", line)?;
+        d.set_item(intern!(py, "line"), line)?;
     }
     if let Some(conversation) = conversation {
-        d.set_item("conversation", conversation)?;
+        d.set_item(intern!(py, "conversation"), conversation)?;
     }
-    d.set_item("severity", report.severity.as_str())?;
+    d.set_item(intern!(py, "severity"), severity(py, report.severity))?;
     let findings = PyList::empty(py);
     for f in &report.findings {
         findings.append(finding_dict(py, f)?)?;
     }
-    d.set_item("findings", findings)?;
+    d.set_item(intern!(py, "findings"), findings)?;
     Ok(d)
+}
+
+/// A severity's id as a Python string made once.
+fn severity<'py>(py: Python<'py>, severity: scamscan::Severity) -> &'py Bound<'py, PyString> {
+    match severity {
+        scamscan::Severity::None => intern!(py, "none"),
+        scamscan::Severity::Low => intern!(py, "low"),
+        scamscan::Severity::Medium => intern!(py, "medium"),
+        scamscan::Severity::High => intern!(py, "high"),
+        scamscan::Severity::Critical => intern!(py, "critical"),
+    }
 }
 
 /// A record that could not be read, as the CLI writes it in its place.
 pub fn error_dict<'py>(py: Python<'py>, line: u64, error: &str) -> PyResult<Bound<'py, PyDict>> {
     let d = PyDict::new(py);
-    d.set_item("line", line)?;
-    d.set_item("error", error)?;
+    d.set_item(intern!(py, "line"), line)?;
+    d.set_item(intern!(py, "error"), error)?;
     Ok(d)
 }

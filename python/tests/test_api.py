@@ -23,7 +23,7 @@ def test_a_report_has_the_fields_the_json_has(detector):
     assert finding.amount is None and finding.context == [] and finding.normalized == []
     assert report.to_dict()["findings"][0] == finding.to_dict()
     assert set(finding.to_dict()) == {
-        "category", "severity", "rule", "start", "end", "char_start", "char_end",
+        "category", "category_name", "severity", "rule", "start", "end", "char_start", "char_end",
         "matched", "explanation",
     }
 
@@ -210,3 +210,28 @@ def _dev(shared):
     from conftest import read_jsonl
 
     return read_jsonl(shared / "eval" / "dev.jsonl")
+
+
+def test_reports_in_chinese_when_asked():
+    zh = scamscan.Detector(lang="zh-CN")
+    finding = zh.scan(DEPOSIT).findings[0]
+    assert finding.category_name == "先付定金"
+    assert "定金" in finding.explanation and "deposit" not in finding.explanation
+    english = scamscan.Detector().scan(DEPOSIT).findings[0]
+    assert english.category_name == "Deposit first"
+    assert (finding.rule, finding.start, finding.end) == (english.rule, english.start, english.end)
+    with pytest.raises(ValueError, match="zh-CN or en"):
+        scamscan.Detector(lang="fr")
+    assert pickle.loads(pickle.dumps(zh)).scan(DEPOSIT).findings[0].category_name == "先付定金"
+
+
+def test_redact_masks_contacts_whole_and_phrases_when_asked(detector):
+    text = "加我微信 abc_shop88 私下转账更便宜"
+    assert detector.redact(text) == "加我微信 ********** 私下转账更便宜"
+    report = detector.scan(text)
+    masked = detector.redact(text, report, phrases=True, keep_length=False, mask="#")
+    assert "微信" not in masked and "abc_shop88" not in masked and masked.endswith("更便宜")
+    assert detector.redact("这个耳机多少钱 13812345678") == "这个耳机多少钱 13812345678"
+    assert detector.redact(text, min_severity="critical") == text
+    with pytest.raises(ValueError):
+        detector.redact(text, min_severity="severe")

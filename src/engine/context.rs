@@ -2,8 +2,8 @@
 //! earlier signal, counted signals, the signals it raises), then the large-amount raise.
 
 use super::Engine;
-use crate::amount::format_yuan;
 use crate::conversation::{ConversationState, SignalKey};
+use crate::lang::Lang;
 use crate::report::Finding;
 
 /// What one message produced on its own, before its conversation is applied.
@@ -59,14 +59,10 @@ impl Engine {
         }
         if let Some(limit) = self.large_amount {
             for f in &mut findings {
-                if f.amount.is_some_and(|a| a >= limit) {
+                if let Some(amount) = f.amount.filter(|&a| a >= limit) {
                     f.severity = f.severity.raised();
-                    f.explanation = format!(
-                        "{} (amount {} yuan, at or above the large-amount threshold of {} yuan)",
-                        f.explanation,
-                        format_yuan(f.amount.unwrap_or_default()),
-                        format_yuan(limit)
-                    );
+                    f.why.raised_for_amount(amount, limit);
+                    f.explanation = f.why.render(f.category, Lang::En);
                 }
             }
         }

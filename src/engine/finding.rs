@@ -4,6 +4,8 @@
 use super::Engine;
 use crate::amount::amount_around;
 use crate::conversation::Turn;
+use crate::explain::Explanation;
+use crate::lang::Lang;
 use crate::lexicon::Rule;
 use crate::matcher::Hit;
 use crate::normalize::Folded;
@@ -22,7 +24,7 @@ pub(super) struct Claim {
     pub category: Category,
     pub severity: Severity,
     pub rule: String,
-    pub explanation: String,
+    pub why: Explanation,
     /// Spelling variants (alias kinds) the evidence rests on, besides the foldings.
     pub aliases: Vec<String>,
 }
@@ -56,6 +58,7 @@ impl<'a> Evidence<'a> {
         }
         Finding {
             category: claim.category,
+            category_name: claim.category.name(Lang::En).to_string(),
             severity: claim.severity,
             rule: claim.rule,
             start,
@@ -63,10 +66,11 @@ impl<'a> Evidence<'a> {
             char_start,
             char_end: char_start + matched.chars().count(),
             matched,
-            explanation: claim.explanation,
+            explanation: claim.why.render(claim.category, Lang::En),
             normalized,
             context: Vec::new(),
             amount: amount_around(text, start, end),
+            why: claim.why,
         }
     }
 }
@@ -103,7 +107,7 @@ impl Engine {
             category,
             severity,
             rule: rule.id.clone(),
-            explanation: rule.explanation.clone(),
+            why: Explanation::of_rule(&rule.explanation, rule.explanation_zh.as_deref()),
             aliases,
         };
         evidence.finding(claim, (s, e))

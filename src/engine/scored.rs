@@ -6,6 +6,7 @@ use super::context::Outcome;
 use super::finding::{Claim, Evidence, Message};
 use super::{Engine, Scratch};
 use crate::conversation::{Speaker, Turn};
+use crate::explain::Explanation;
 use crate::report::{Category, Severity};
 use crate::scorer::Scorer;
 
@@ -67,10 +68,7 @@ impl Engine {
                 category: sc.category,
                 severity: Severity::Medium,
                 rule: format!("scorer/{}", sc.category),
-                explanation: format!(
-                    "wording typical of {} that no rule names (n-gram scorer, p = {:.2})",
-                    sc.category, sc.probability
-                ),
+                why: Explanation::of_scorer(sc.probability),
                 aliases: Vec::new(),
             };
             outcome.findings.push(evidence.finding(claim, (s, e)));

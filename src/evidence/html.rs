@@ -3,9 +3,10 @@
 
 use std::fmt::Write as _;
 
-use super::{context_links, facts, layout, pieces, quiet_label, summary, Block, Evidence};
+use super::words::Words;
+use super::{context_links, layout, pieces, summary, Block, Evidence, SEVERITIES};
 use super::{EvidenceConversation, EvidenceMessage};
-use crate::amount::format_yuan;
+use crate::report::Finding;
 
 /// Escapes text for HTML element content and attribute values.
 fn escape(out: &mut String, text: &str) {
@@ -46,50 +47,67 @@ details{margin:.4rem 0;color:#555}summary{cursor:pointer;font-size:.9rem}
 code{font-size:.85rem;color:#555}
 "#;
 
-/// The report as one self-contained HTML page.
+/// The report as one self-contained HTML page, in the evidence's language.
 pub fn render_html(evidence: &Evidence) -> String {
+    let w = Words::new(evidence.lang);
     let mut out = String::with_capacity(16 << 10);
-    out.push_str("<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n");
+    let _ = write!(
+        out,
+        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n",
+        w.html_lang()
+    );
     out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
-    out.push_str("<title>scamscan evidence report</title>\n<style>");
+    let _ = write!(out, "<title>scamscan · {}</title>\n<style>", w.title());
     out.push_str(STYLE);
-    out.push_str("</style>\n</head>\n<body>\n<h1>Evidence report</h1>\n");
-    let [version, lexicons, large, files] = facts(evidence);
+    let _ = writeln!(out, "</style>\n</head>\n<body>\n<h1>{}</h1>", w.title());
+    let facts = w.facts(
+        env!("CARGO_PKG_VERSION"),
+        &evidence.lexicon_version,
+        evidence.large_amount,
+        &evidence.files.join(", "),
+        evidence.generated,
+    );
+    let _ = writeln!(out, "<p class=\"meta\">{}</p>", esc(&facts));
     let _ = writeln!(
         out,
-        "<p class=\"meta\">scamscan {version} · lexicons {} · large amounts from {} · files: {}</p>",
-        esc(&lexicons),
-        esc(&large),
-        esc(&files)
+        "<p>{}</p>",
+        w.scanned(
+            evidence.messages,
+            evidence.conversations,
+            evidence.flagged_messages,
+            evidence.flagged.len() as u64,
+            ("<strong>", "</strong>"),
+        )
     );
-    let _ = writeln!(
-        out,
-        "<p>{} messages in {} conversations scanned; <strong>{} messages in {} conversations have findings</strong>.</p>",
-        evidence.messages,
-        evidence.conversations,
-        evidence.flagged_messages,
-        evidence.flagged.len()
-    );
-    out.push_str(
-        "<p class=\"meta\">Keep this file with the original chat logs, and report the conversations below to the platform's customer service.</p>\n",
-    );
-    summary_table(&mut out, evidence);
-    errors(&mut out, evidence);
+    let _ = writeln!(out, "<p class=\"meta\">{}</p>", w.keep_note());
+    summary_table(&mut out, evidence, &w);
+    errors(&mut out, evidence, &w);
     for (c, conversation) in evidence.flagged.iter().enumerate() {
-        conversation_section(&mut out, c, conversation);
+        conversation_section(&mut out, c, conversation, &w);
     }
     out.push_str("</body>\n</html>\n");
     out
 }
 
-fn summary_table(out: &mut String, evidence: &Evidence) {
-    out.push_str("<h2 id=\"summary\">Summary</h2>\n<table>\n<thead><tr><th>Category</th><th>Conversations</th><th>Messages</th><th>low</th><th>medium</th><th>high</th><th>critical</th></tr></thead>\n<tbody>\n");
+fn summary_table(out: &mut String, evidence: &Evidence, w: &Words) {
+    let _ = write!(
+        out,
+        "<h2 id=\"summary\">{}</h2>\n<table>\n<thead><tr><th>{}</th><th>{}</th><th>{}</th>",
+        w.summary(),
+        w.category(),
+        w.conversations(),
+        w.messages()
+    );
+    for severity in SEVERITIES {
+        let _ = write!(out, "<th>{}</th>", w.severity(severity));
+    }
+    out.push_str("</tr></thead>\n<tbody>\n");
     let (rows, total) = summary(evidence);
-    let row = |out: &mut String, r: &super::SummaryRow| {
+    let row = |out: &mut String, r: &super::SummaryRow, label: String| {
         let _ = write!(
             out,
-            "<tr><td>{}</td><td>{}</td><td>{}</td>",
-            r.label, r.conversations, r.messages
+            "<tr><td>{label}</td><td>{}</td><td>{}</td>",
+            r.conversations, r.messages
         );
         for n in r.by_severity {
             let _ = write!(out, "<td>{n}</td>");
@@ -97,51 +115,58 @@ fn summary_table(out: &mut String, evidence: &Evidence) {
         out.push_str("</tr>\n");
     };
     for r in &rows {
-        row(out, r);
+        let label = match r.category {
+            Some(c) => format!("{} <code>{}</code>", c.name(w.lang), c.as_str()),
+            None => String::new(),
+        };
+        row(out, r, label);
     }
     if rows.is_empty() {
-        out.push_str("<tr><td colspan=\"7\">No findings.</td></tr>\n");
+        let _ = writeln!(out, "<tr><td colspan=\"7\">{}</td></tr>", w.no_findings());
     }
     out.push_str("</tbody>\n<tfoot>");
-    row(out, &total);
+    row(out, &total, w.all_categories().to_string());
     out.push_str("</tfoot>\n</table>\n");
-    out.push_str("<p class=\"meta\">A message with findings of two categories counts in both rows; the last row counts each message and conversation once, and its severity columns add up the rows above.</p>\n");
+    let _ = writeln!(out, "<p class=\"meta\">{}</p>", w.summary_note());
 }
 
-fn errors(out: &mut String, evidence: &Evidence) {
+fn errors(out: &mut String, evidence: &Evidence, w: &Words) {
     if evidence.error_count == 0 {
         return;
     }
     let _ = writeln!(
         out,
-        "<h2 id=\"errors\">Records that could not be read ({})</h2>\n<ul>",
-        evidence.error_count
+        "<h2 id=\"errors\">{}</h2>\n<ul>",
+        w.unreadable(evidence.error_count)
     );
     for (file, line, message) in &evidence.errors {
         let _ = writeln!(out, "<li>{}:{line}: {}</li>", esc(file), esc(message));
     }
     if evidence.error_count as usize > evidence.errors.len() {
+        let more = evidence.error_count as usize - evidence.errors.len();
         let _ = writeln!(
             out,
-            "<li>and {} more (run <code>scamscan scan</code> to see them all)</li>",
-            evidence.error_count as usize - evidence.errors.len()
+            "<li>{}</li>",
+            w.more_unreadable(more, ("<code>", "</code>"))
         );
     }
     out.push_str("</ul>\n");
 }
 
-fn conversation_section(out: &mut String, c: usize, conversation: &EvidenceConversation) {
+fn conversation_section(
+    out: &mut String,
+    c: usize,
+    conversation: &EvidenceConversation,
+    w: &Words,
+) {
     let severity = conversation.severity();
-    let title = match &conversation.id {
-        Some(id) => format!("Conversation {}", esc(id)),
-        None => "Message without a conversation".to_string(),
-    };
+    let title = esc(&w.conversation_title(conversation.id.as_deref()));
     let _ = writeln!(
         out,
-        "<h2 id=\"c{}\">{title} <span class=\"sev sev-{severity}\">{severity}</span></h2>\n<p class=\"meta\">{} · {} messages</p>",
+        "<h2 id=\"c{}\">{title} <span class=\"sev sev-{severity}\">{}</span></h2>\n<p class=\"meta\">{}</p>",
         c + 1,
-        esc(&conversation.file),
-        conversation.messages.len()
+        w.severity(severity),
+        esc(&w.conversation_meta(&conversation.file, conversation.messages.len()))
     );
     let laid = layout(c, conversation);
     for block in &laid.blocks {
@@ -150,15 +175,11 @@ fn conversation_section(out: &mut String, c: usize, conversation: &EvidenceConve
                 index,
                 message,
                 context_only,
-            } => message_div(out, c, *index, message, &laid.anchors, *context_only),
+            } => message_div(out, (c, *index), message, &laid.anchors, *context_only, w),
             Block::Collapsed(quiet) => {
-                let _ = writeln!(
-                    out,
-                    "<details><summary>{}</summary>",
-                    quiet_label(quiet.len())
-                );
+                let _ = writeln!(out, "<details><summary>{}</summary>", w.quiet(quiet.len()));
                 for (index, message) in quiet {
-                    message_div(out, c, *index, message, &laid.anchors, false);
+                    message_div(out, (c, *index), message, &laid.anchors, false, w);
                 }
                 out.push_str("</details>\n");
             }
@@ -168,11 +189,11 @@ fn conversation_section(out: &mut String, c: usize, conversation: &EvidenceConve
 
 fn message_div(
     out: &mut String,
-    c: usize,
-    m: usize,
+    (c, m): (usize, usize),
     msg: &EvidenceMessage,
     anchors: &std::collections::HashMap<&str, String>,
     context_only: bool,
+    w: &Words,
 ) {
     let class = if !msg.report.findings.is_empty() {
         format!("msg flagged sev-border-{}", msg.report.severity)
@@ -186,60 +207,70 @@ fn message_div(
         "<div class=\"{class}\" id=\"{}\">",
         super::anchor(c, m)
     );
-    let _ = write!(out, "<div class=\"who\">line {}", msg.line);
+    let _ = write!(out, "<div class=\"who\">{}", w.line(msg.line));
     if let Some(id) = &msg.id {
         let _ = write!(out, " · {}", esc(id));
     }
     if let Some(speaker) = &msg.speaker {
-        let _ = write!(out, " · {}", esc(speaker));
+        let _ = write!(out, " · {}", esc(w.speaker(speaker)));
     }
     if context_only {
-        out.push_str(" · context of a finding below");
+        let _ = write!(out, " · {}", w.context_only());
     }
     out.push_str("</div>\n<div class=\"text\">");
     for (piece, categories) in pieces(&msg.text, &msg.report) {
         if categories.is_empty() {
             escape(out, piece);
         } else {
-            let names: Vec<&str> = categories.iter().map(|c| c.as_str()).collect();
-            let _ = write!(out, "<mark title=\"{}\">", names.join(", "));
+            let names: Vec<&str> = categories.iter().map(|c| c.name(w.lang)).collect();
+            let _ = write!(out, "<mark title=\"{}\">", names.join(w.list_separator()));
             escape(out, piece);
             out.push_str("</mark>");
         }
     }
     out.push_str("</div>\n");
     for f in &msg.report.findings {
-        let _ = write!(
-            out,
-            "<div class=\"finding\"><span class=\"sev sev-{}\">{}</span> <strong>{}</strong> “{}”: {}",
-            f.severity,
-            f.severity,
-            f.category,
-            esc(&f.matched),
-            esc(&f.explanation)
-        );
-        if let Some(yuan) = f.amount {
-            let _ = write!(out, " · amount <strong>{} yuan</strong>", format_yuan(yuan));
-        }
-        if !f.normalized.is_empty() {
-            let _ = write!(out, " · seen through {}", esc(&f.normalized.join(", ")));
-        }
-        let links = context_links(f, anchors);
-        if !links.is_empty() {
-            out.push_str(" · after ");
-            for (i, (id, target)) in links.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(", ");
-                }
-                match target {
-                    Some(a) => {
-                        let _ = write!(out, "<a href=\"#{a}\">{}</a>", esc(id));
-                    }
-                    None => escape(out, id),
-                }
-            }
-        }
-        let _ = writeln!(out, " <code>{}</code></div>", esc(&f.rule));
+        finding_div(out, f, anchors, w);
     }
     out.push_str("</div>\n");
+}
+
+fn finding_div(
+    out: &mut String,
+    f: &Finding,
+    anchors: &std::collections::HashMap<&str, String>,
+    w: &Words,
+) {
+    let _ = write!(
+        out,
+        "<div class=\"finding\"><span class=\"sev sev-{}\">{}</span> <strong>{}</strong> “{}”{}{}",
+        f.severity,
+        w.severity(f.severity),
+        f.category.name(w.lang),
+        esc(&f.matched),
+        w.colon(),
+        esc(&f.explanation)
+    );
+    if let Some(yuan) = f.amount {
+        let _ = write!(out, " · <strong>{}</strong>", esc(&w.amount(yuan)));
+    }
+    if !f.normalized.is_empty() {
+        let _ = write!(out, " · {}", esc(&w.seen_through(&f.normalized)));
+    }
+    let links = context_links(f, anchors);
+    if !links.is_empty() {
+        let _ = write!(out, " · {}", w.after());
+        for (i, (id, target)) in links.iter().enumerate() {
+            if i > 0 {
+                out.push_str(w.list_separator());
+            }
+            match target {
+                Some(a) => {
+                    let _ = write!(out, "<a href=\"#{a}\">{}</a>", esc(id));
+                }
+                None => escape(out, id),
+            }
+        }
+    }
+    let _ = writeln!(out, " <code>{}</code></div>", esc(&f.rule));
 }

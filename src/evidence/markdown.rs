@@ -4,9 +4,9 @@
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
-use super::{context_links, facts, layout, pieces, quiet_label, summary, Block, Evidence};
+use super::words::Words;
+use super::{context_links, layout, pieces, summary, Block, Evidence, SEVERITIES};
 use super::{EvidenceMessage, SummaryRow};
-use crate::amount::format_yuan;
 
 /// Escapes text for Markdown, so that chat text never turns into markup. Text always follows
 /// other text on its line, so line-start markers (#, -, 1.) cannot take effect; only inline
@@ -30,77 +30,66 @@ fn md(text: &str) -> String {
     out
 }
 
-/// The report as Markdown: the same sections, evidence in bold.
+/// The report as Markdown: the same sections, evidence in bold, in the evidence's language.
 pub fn render_markdown(evidence: &Evidence) -> String {
+    let w = Words::new(evidence.lang);
     let mut out = String::with_capacity(16 << 10);
-    out.push_str("# Evidence report\n\n");
-    let [version, lexicons, large, files] = facts(evidence);
+    let _ = writeln!(out, "# {}\n", w.title());
+    let facts = w.facts(
+        env!("CARGO_PKG_VERSION"),
+        &evidence.lexicon_version,
+        evidence.large_amount,
+        &evidence.files.join(", "),
+        evidence.generated,
+    );
+    let _ = writeln!(out, "{}\n", md(&facts));
     let _ = writeln!(
         out,
-        "scamscan {version} · lexicons {} · large amounts from {} · files: {}\n",
-        md(&lexicons),
-        md(&large),
-        md(&files)
+        "{}\n",
+        w.scanned(
+            evidence.messages,
+            evidence.conversations,
+            evidence.flagged_messages,
+            evidence.flagged.len() as u64,
+            ("**", "**"),
+        )
     );
-    let _ = writeln!(
-        out,
-        "{} messages in {} conversations scanned; **{} messages in {} conversations have findings**.\n",
-        evidence.messages,
-        evidence.conversations,
-        evidence.flagged_messages,
-        evidence.flagged.len()
-    );
-    out.push_str("## Summary\n\n| Category | Conversations | Messages | low | medium | high | critical |\n|---|--:|--:|--:|--:|--:|--:|\n");
-    let (rows, total) = summary(evidence);
-    let row = |out: &mut String, r: &SummaryRow, label: String| {
-        let _ = write!(out, "| {label} | {} | {} |", r.conversations, r.messages);
-        for n in r.by_severity {
-            let _ = write!(out, " {n} |");
-        }
-        out.push('\n');
-    };
-    for r in &rows {
-        row(&mut out, r, md(r.label));
-    }
-    row(&mut out, &total, format!("**{}**", total.label));
-    out.push('\n');
+    let _ = writeln!(out, "{}\n", w.keep_note());
+    summary_table(&mut out, evidence, &w);
     if evidence.error_count > 0 {
-        let _ = writeln!(
-            out,
-            "## Records that could not be read ({})\n",
-            evidence.error_count
-        );
+        let _ = writeln!(out, "## {}\n", w.unreadable(evidence.error_count));
         for (file, line, message) in &evidence.errors {
             let _ = writeln!(out, "- {}:{line}: {}", md(file), md(message));
+        }
+        if evidence.error_count as usize > evidence.errors.len() {
+            let more = evidence.error_count as usize - evidence.errors.len();
+            let _ = writeln!(out, "- {}", w.more_unreadable(more, ("`", "`")));
         }
         out.push('\n');
     }
     for (c, conversation) in evidence.flagged.iter().enumerate() {
-        let title = match &conversation.id {
-            Some(id) => format!("Conversation {}", md(id)),
-            None => "Message without a conversation".to_string(),
-        };
+        let severity = conversation.severity();
         let _ = writeln!(
             out,
-            "## {title} ({})\n\n{} · {} messages\n",
-            conversation.severity(),
-            md(&conversation.file),
-            conversation.messages.len()
+            "## {} ({})\n\n{}\n",
+            md(&w.conversation_title(conversation.id.as_deref())),
+            w.severity(severity),
+            md(&w.conversation_meta(&conversation.file, conversation.messages.len()))
         );
         let laid = layout(c, conversation);
         for block in &laid.blocks {
             match block {
                 Block::Shown { index, message, .. } => {
-                    message_item(&mut out, c, *index, message, &laid.anchors)
+                    message_item(&mut out, (c, *index), message, &laid.anchors, &w)
                 }
                 Block::Collapsed(quiet) => {
                     let _ = writeln!(
                         out,
                         "<details><summary>{}</summary>\n",
-                        quiet_label(quiet.len())
+                        w.quiet(quiet.len())
                     );
                     for (index, message) in quiet {
-                        message_item(&mut out, c, *index, message, &laid.anchors);
+                        message_item(&mut out, (c, *index), message, &laid.anchors, &w);
                     }
                     out.push_str("</details>\n\n");
                 }
@@ -111,26 +100,58 @@ pub fn render_markdown(evidence: &Evidence) -> String {
     out
 }
 
+fn summary_table(out: &mut String, evidence: &Evidence, w: &Words) {
+    let _ = write!(
+        out,
+        "## {}\n\n| {} | {} | {} |",
+        w.summary(),
+        w.category(),
+        w.conversations(),
+        w.messages()
+    );
+    for severity in SEVERITIES {
+        let _ = write!(out, " {} |", w.severity(severity));
+    }
+    out.push_str("\n|---|--:|--:|--:|--:|--:|--:|\n");
+    let (rows, total) = summary(evidence);
+    let row = |out: &mut String, r: &SummaryRow, label: String| {
+        let _ = write!(out, "| {label} | {} | {} |", r.conversations, r.messages);
+        for n in r.by_severity {
+            let _ = write!(out, " {n} |");
+        }
+        out.push('\n');
+    };
+    for r in &rows {
+        let label = match r.category {
+            Some(c) => format!("{} `{}`", c.name(w.lang), c.as_str()),
+            None => String::new(),
+        };
+        row(out, r, label);
+    }
+    row(out, &total, format!("**{}**", w.all_categories()));
+    out.push('\n');
+}
+
 fn message_item(
     out: &mut String,
-    c: usize,
-    m: usize,
+    (c, m): (usize, usize),
     msg: &EvidenceMessage,
     anchors: &HashMap<&str, String>,
+    w: &Words,
 ) {
     let _ = write!(
         out,
-        "- <a id=\"{}\"></a>line {}",
+        "- <a id=\"{}\"></a>{}",
         super::anchor(c, m),
-        msg.line
+        w.line(msg.line)
     );
     if let Some(id) = &msg.id {
         let _ = write!(out, " · {}", md(id));
     }
     if let Some(speaker) = &msg.speaker {
-        let _ = write!(out, " · {}", md(speaker));
+        let _ = write!(out, " · {}", md(w.speaker(speaker)));
     }
-    out.push_str(": ");
+    out.push_str(w.colon());
     for (piece, categories) in pieces(&msg.text, &msg.report) {
         if categories.is_empty() {
             escape(out, piece);
@@ -144,14 +165,18 @@ fn message_item(
     for f in &msg.report.findings {
         let _ = write!(
             out,
-            "  - {} **{}** “{}”: {}",
-            f.severity,
-            md(f.category.as_str()),
+            "  - {} **{}** “{}”{}{}",
+            w.severity(f.severity),
+            md(f.category.name(w.lang)),
             md(&f.matched),
+            w.colon(),
             md(&f.explanation)
         );
         if let Some(yuan) = f.amount {
-            let _ = write!(out, " · amount **{} yuan**", md(&format_yuan(yuan)));
+            let _ = write!(out, " · **{}**", md(&w.amount(yuan)));
+        }
+        if !f.normalized.is_empty() {
+            let _ = write!(out, " · {}", md(&w.seen_through(&f.normalized)));
         }
         let links: Vec<String> = context_links(f, anchors)
             .into_iter()
@@ -161,7 +186,7 @@ fn message_item(
             })
             .collect();
         if !links.is_empty() {
-            let _ = write!(out, " · after {}", links.join(", "));
+            let _ = write!(out, " · {}{}", w.after(), links.join(w.list_separator()));
         }
         let _ = writeln!(out, " `{}`", f.rule.replace('`', "'"));
     }

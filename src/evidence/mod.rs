@@ -10,13 +10,14 @@
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use crate::amount::format_yuan;
 use crate::highlight::highlight;
 use crate::io::{Record, RecordError};
+use crate::lang::Lang;
 
 mod collect;
 mod html;
 mod markdown;
+mod words;
 
 use crate::report::{Category, Report, Severity};
 pub use collect::{collect, Collected, Source};
@@ -112,6 +113,10 @@ pub struct Evidence {
     pub large_amount: Option<f64>,
     /// The lexicon version, for the header.
     pub lexicon_version: String,
+    /// The language the report is written in.
+    pub lang: Lang,
+    /// When the report was made (Unix seconds), for the header; `None` leaves it out.
+    pub generated: Option<u64>,
 }
 
 /// Builds an [`Evidence`] from the two passes over the logs.
@@ -332,9 +337,17 @@ fn layout(c: usize, conversation: &EvidenceConversation) -> Layout<'_> {
     Layout { blocks, anchors }
 }
 
-/// A row of the summary table.
+/// The severities a finding can have, as the summary table's columns.
+const SEVERITIES: [Severity; 4] = [
+    Severity::Low,
+    Severity::Medium,
+    Severity::High,
+    Severity::Critical,
+];
+
+/// A row of the summary table: a category's, or the total (`None`).
 struct SummaryRow {
-    label: &'static str,
+    category: Option<Category>,
     conversations: u64,
     messages: u64,
     /// Findings by severity, low to critical.
@@ -347,7 +360,7 @@ fn summary(evidence: &Evidence) -> (Vec<SummaryRow>, SummaryRow) {
         .by_category
         .iter()
         .map(|(category, counts)| SummaryRow {
-            label: category.as_str(),
+            category: Some(*category),
             conversations: counts.conversations,
             messages: counts.messages.iter().sum(),
             by_severity: counts.messages,
@@ -360,32 +373,12 @@ fn summary(evidence: &Evidence) -> (Vec<SummaryRow>, SummaryRow) {
         }
     }
     let total = SummaryRow {
-        label: "all categories",
+        category: None,
         conversations: evidence.flagged.len() as u64,
         messages: evidence.flagged_messages,
         by_severity,
     };
     (rows, total)
-}
-
-/// The header's facts: version, lexicon version, large-amount threshold, files.
-fn facts(evidence: &Evidence) -> [String; 4] {
-    [
-        env!("CARGO_PKG_VERSION").to_string(),
-        evidence.lexicon_version.clone(),
-        evidence
-            .large_amount
-            .map_or("off".to_string(), |y| format!("{} yuan", format_yuan(y))),
-        evidence.files.join(", "),
-    ]
-}
-
-/// How many messages without findings a collapsed block holds, for people.
-fn quiet_label(n: usize) -> String {
-    format!(
-        "{n} message{} without findings",
-        if n == 1 { "" } else { "s" }
-    )
 }
 
 #[cfg(test)]
@@ -409,6 +402,7 @@ mod tests {
         let start = text.find(evidence).unwrap();
         Finding {
             category: Category::DepositFirst,
+            category_name: String::new(),
             severity: Severity::High,
             rule: "deposit_first/x".into(),
             start,
@@ -420,6 +414,7 @@ mod tests {
             normalized: vec![],
             context: context.iter().map(|s| s.to_string()).collect(),
             amount: Some(5000.0),
+            why: Default::default(),
         }
     }
 
@@ -465,7 +460,7 @@ mod tests {
     #[test]
     fn html_highlights_escapes_and_links() {
         let html = render_html(&sample());
-        assert!(html.contains("先转<mark title=\"deposit_first\">5000定金</mark>"));
+        assert!(html.contains("先转<mark title=\"Deposit first\">5000定金</mark>"));
         assert!(html.contains("你好 &lt;script&gt;"), "chat text is escaped");
         assert!(html.contains("asks &lt;b&gt;deposit&lt;/b&gt;"));
         assert!(html.contains("<a href=\"#c1-m1\">m1</a>") && html.contains("id=\"c1-m1\""));
@@ -481,7 +476,7 @@ mod tests {
         assert!(md.contains("先转**5000定金**"));
         assert!(md.contains("[m1](#c1-m1)"));
         assert!(md.contains("你好 \\<script\\>"));
-        assert!(md.contains("| deposit\\_first | 1 | 1 | 0 | 0 | 1 | 0 |"));
+        assert!(md.contains("| Deposit first `deposit_first` | 1 | 1 | 0 | 0 | 1 | 0 |"));
     }
 
     #[test]

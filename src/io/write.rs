@@ -36,6 +36,9 @@ pub struct OutputLine {
     pub severity: Severity,
     /// The findings.
     pub findings: Vec<Finding>,
+    /// The text with what was found masked (`scan --redact`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redacted: Option<String>,
 }
 
 impl OutputLine {
@@ -48,6 +51,7 @@ impl OutputLine {
             conversation: record.conversation.as_deref().map(str::to_string),
             severity: report.severity,
             findings: report.findings,
+            redacted: None,
         }
     }
 }

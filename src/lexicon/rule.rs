@@ -17,6 +17,8 @@ pub struct Rule {
     pub severity: Severity,
     /// What a finding of this rule means, for a person.
     pub explanation: String,
+    /// The same in Chinese; a user rule without one is explained in English.
+    pub explanation_zh: Option<String>,
     /// The signal it raises in a conversation, for a signal rule.
     pub signal: Option<String>,
     /// The file it comes from (`builtin:lexicons/...` for a built-in one).
@@ -50,6 +52,19 @@ impl Rule {
     /// How many counter-examples the rule carries (messages it must not fire on).
     pub fn counter_examples(&self) -> usize {
         self.counter_examples.len()
+    }
+
+    /// True for a rule from a user folder, false for a built-in one.
+    pub fn is_user(&self) -> bool {
+        self.user
+    }
+
+    /// The explanation in `lang` (English where a user rule has no Chinese one).
+    pub fn explanation_in(&self, lang: crate::Lang) -> &str {
+        match (lang, &self.explanation_zh) {
+            (crate::Lang::ZhCn, Some(zh)) => zh,
+            _ => &self.explanation,
+        }
     }
 
     /// `file:line`, or the file alone.
@@ -124,6 +139,7 @@ impl Rule {
         if category.is_some() && explanation.trim().is_empty() {
             return Err(err("no explanation".into()));
         }
+        let explanation_zh = rule.explanation_zh.clone().filter(|e| !e.trim().is_empty());
         Ok(Rule {
             speakers: parse_speakers(&rule.speakers).map_err(err)?,
             not_speakers: parse_speakers(&rule.not_speakers).map_err(err)?,
@@ -131,6 +147,7 @@ impl Rule {
             category,
             severity,
             explanation,
+            explanation_zh,
             signal: rule.signal,
             file: file.to_string(),
             line,

@@ -10,6 +10,7 @@
 //! id = "deposit_first/pay-first"
 //! severity = "high"                   # optional: the category's default
 //! explanation = "asks for a deposit before the deal goes through"
+//! explanation_zh = "要求在交易完成前先付定金"   # required of built-in rules
 //! patterns = ["先 {pay} ~0..4 {deposit}"]
 //! unless = ["预售"]                   # terms anywhere in the message that veto this rule
 //! examples = ["你先付个定金我再发货"]
@@ -96,6 +97,8 @@ pub(crate) struct RuleSchema {
     pub category: Option<String>,
     pub severity: Option<String>,
     pub explanation: Option<String>,
+    /// The explanation in Chinese (built-in rules must have one).
+    pub explanation_zh: Option<String>,
     pub pattern: Option<String>,
     #[serde(default)]
     pub patterns: Vec<String>,

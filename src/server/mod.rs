@@ -16,6 +16,9 @@
 //! reload while another runs, 413 body, batch, message or id too large, 414 and 431 a request
 //! target or head too large, 422 a message without a string `text`.
 //!
+//! Explanations and category names are written in the language of the request's
+//! `Accept-Language` (`zh-CN` or `en`), else in the service's (`--lang`).
+//!
 //! Under attack: scans run off the async runtime, at most two per core at once, each bounded
 //! by the request timeout; messages to one conversation are scanned one at a time, so no
 //! update is lost; request heads are checked before the HTTP layer reads them (see `guard`);
@@ -86,6 +89,9 @@ pub struct ServerConfig {
     pub max_conversation_bytes: usize,
     /// A conversation unused this long is forgotten.
     pub conversation_ttl: Duration,
+    /// The language of explanations and category names when a request's `Accept-Language`
+    /// names none that scamscan writes.
+    pub lang: crate::Lang,
 }
 
 impl Default for ServerConfig {
@@ -105,6 +111,7 @@ impl Default for ServerConfig {
             max_conversations: DEFAULT_MAX_CONVERSATIONS,
             max_conversation_bytes: 64 << 20,
             conversation_ttl: Duration::from_secs(24 * 3600),
+            lang: crate::Lang::En,
         }
     }
 }

@@ -5,7 +5,7 @@ use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
 
 use axum::body::Bytes;
 use axum::extract::{Path, Request, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode, Uri};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
@@ -15,6 +15,8 @@ use super::metrics::StoreFacts;
 use super::{AppState, ServerConfig, OPENAPI};
 use crate::conversation::ConversationState;
 use crate::io::{parse_record, FieldMap, OutputLine, Record};
+use crate::lang::Lang;
+use crate::redact::{RedactOptions, Redaction};
 use crate::{Detector, Error};
 
 /// A JSON answer.
@@ -147,8 +149,8 @@ pub(super) async fn reload_once(state: &AppState) -> Result<Result<Detector, Err
         drop(running);
         result
     })
-        .await
-        .map_err(|e| format!("reload failed: {e}"))
+    .await
+    .map_err(|e| format!("reload failed: {e}"))
 }
 
 pub(super) async fn reload(State(state): State<AppState>) -> Response {
@@ -214,6 +216,7 @@ fn record(
     detector: &Detector,
     m: Record<'_>,
     line: u64,
+    asked: &Asked,
     state: &mut ConversationState,
 ) -> OutputLine {
     let fallback = format!("m{}", state.messages() + 1);
@@ -221,7 +224,98 @@ fn record(
     turn.id = turn.id.or(Some(&fallback));
     let report = detector.scan_turn(turn, state);
     app.metrics.scanned(&report);
-    OutputLine::scanned(&Record { line, ..m }, report)
+    let redacted = asked
+        .redact
+        .as_ref()
+        .map(|options| detector.redact(&m.text, &report, options));
+    OutputLine {
+        redacted,
+        ..OutputLine::scanned(&Record { line, ..m }, report.localized(asked.lang))
+    }
+}
+
+/// A query value with its `%XX` escapes and `+` decoded; `None` when that is not UTF-8.
+fn percent_decode(value: &str) -> Option<String> {
+    let bytes = value.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'%' => {
+                let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
+                out.push(u8::from_str_radix(hex, 16).ok()?);
+                i += 3;
+            }
+            b'+' => {
+                out.push(b' ');
+                i += 1;
+            }
+            b => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+/// What a request asks of its answer: a language (`Accept-Language`, else the service's) and
+/// masking (`?redact=contacts|phrases`, with `min_severity`, `keep_length=false`, `mask`).
+pub(super) struct Asked {
+    lang: Lang,
+    redact: Option<RedactOptions>,
+}
+
+impl Asked {
+    fn of(app: &AppState, headers: &HeaderMap, uri: &Uri) -> Result<Asked, Reject> {
+        let lang = headers
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(Lang::from_accept_language)
+            .unwrap_or(app.config.lang);
+        let mut redaction: Option<Redaction> = None;
+        let mut options = RedactOptions::default();
+        let bad = |what: &str| Reject(StatusCode::BAD_REQUEST, format!("query: {what}"));
+        for pair in uri
+            .query()
+            .unwrap_or_default()
+            .split('&')
+            .filter(|p| !p.is_empty())
+        {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            let value =
+                percent_decode(value).ok_or_else(|| bad("a value is not percent-encoded UTF-8"))?;
+            let value = value.as_str();
+            match key {
+                "redact" => {
+                    redaction = Some(match value {
+                        "" | "contacts" | "true" => Redaction::Contacts,
+                        "phrases" => Redaction::Phrases,
+                        _ => return Err(bad("redact is contacts or phrases")),
+                    });
+                }
+                "min_severity" => {
+                    options.min_severity = value.parse().map_err(|e: String| bad(&e))?
+                }
+                "keep_length" => options.keep_length = value != "false",
+                "mask" => {
+                    let mut chars = value.chars();
+                    match (chars.next(), chars.next()) {
+                        (Some(c), None) if !c.is_control() && !c.is_whitespace() => {
+                            options.mask = c
+                        }
+                        _ => return Err(bad("mask is one visible character")),
+                    }
+                }
+                _ => return Err(bad(&format!("unknown parameter {key:?}"))),
+            }
+        }
+        let redact = redaction.map(|redaction| RedactOptions {
+            redaction,
+            ..options
+        });
+        Ok(Asked { lang, redact })
+    }
 }
 
 #[derive(Serialize, Deserialize)]
@@ -257,12 +351,21 @@ async fn blocking(
     }
 }
 
-pub(super) async fn scan(State(state): State<AppState>, body: Bytes) -> Response {
+pub(super) async fn scan(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    uri: Uri,
+    body: Bytes,
+) -> Response {
     let app = state.clone();
-    blocking(&state, move || scan_body(&app, &body)).await
+    let asked = match Asked::of(&state, &headers, &uri) {
+        Ok(asked) => asked,
+        Err(reject) => return reject.into_response(),
+    };
+    blocking(&state, move || scan_body(&app, &body, &asked)).await
 }
 
-fn scan_body(app: &AppState, body: &[u8]) -> Result<Response, Reject> {
+fn scan_body(app: &AppState, body: &[u8], asked: &Asked) -> Result<Response, Reject> {
     let config = &app.config;
     let detector = app.detector();
     // Anything that is not a batch is one message, and its parser says what is wrong with it.
@@ -271,7 +374,7 @@ fn scan_body(app: &AppState, body: &[u8]) -> Result<Response, Reject> {
     }) = serde_json::from_slice::<Batch>(body)
     else {
         let m = parse_message(body, "body", config)?;
-        let line = record(app, &detector, m, 1, &mut ConversationState::new());
+        let line = record(app, &detector, m, 1, asked, &mut ConversationState::new());
         return Ok(json(StatusCode::OK, &line));
     };
     let items: Vec<&RawValue> = serde_json::from_str(messages.get()).map_err(|_| {
@@ -305,7 +408,7 @@ fn scan_body(app: &AppState, body: &[u8]) -> Result<Response, Reject> {
             if m.conversation.is_none() {
                 *st = ConversationState::new();
             }
-            record(app, &detector, m, i as u64 + 1, st)
+            record(app, &detector, m, i as u64 + 1, asked, st)
         })
         .collect();
     Ok(json(StatusCode::OK, &Results { results }))
@@ -314,15 +417,26 @@ fn scan_body(app: &AppState, body: &[u8]) -> Result<Response, Reject> {
 pub(super) async fn conversation_message(
     State(state): State<AppState>,
     Path(id): Path<String>,
+    headers: HeaderMap,
+    uri: Uri,
     body: Bytes,
 ) -> Response {
     let app = state.clone();
-    blocking(&state, move || conversation_body(&app, &id, &body)).await
+    let asked = match Asked::of(&state, &headers, &uri) {
+        Ok(asked) => asked,
+        Err(reject) => return reject.into_response(),
+    };
+    blocking(&state, move || conversation_body(&app, &id, &body, &asked)).await
 }
 
 /// Scans the next message of conversation `id`. Messages to one conversation are scanned one
 /// at a time, from taking its state to putting it back, so that none is lost.
-fn conversation_body(app: &AppState, id: &str, body: &[u8]) -> Result<Response, Reject> {
+fn conversation_body(
+    app: &AppState,
+    id: &str,
+    body: &[u8],
+    asked: &Asked,
+) -> Result<Response, Reject> {
     let config = &app.config;
     if id.len() > config.max_id_bytes {
         return Err(Reject(
@@ -352,7 +466,7 @@ fn conversation_body(app: &AppState, id: &str, body: &[u8]) -> Result<Response, 
         .map_err(|_| unavailable())?
         .take(id);
     let line = st.messages() + 1;
-    let out = record(app, &detector, m, line, &mut st);
+    let out = record(app, &detector, m, line, asked, &mut st);
     app.conversations
         .lock()
         .map_err(|_| unavailable())?

@@ -14,6 +14,9 @@ class Finding:
     @property
     def category(self) -> str: ...
     @property
+    def category_name(self) -> str:
+        """The category's name in the detector's language (``"先付定金"``)."""
+    @property
     def severity(self) -> str: ...
     @property
     def rule(self) -> str: ...
@@ -82,8 +85,18 @@ class Detector:
         builtin: bool = True,
         scorer: bool = True,
         large_amount: Optional[float] = 1000,
+        lang: Optional[str] = "en",
     ) -> None: ...
     def scan(self, text: str, speaker: Optional[str] = None) -> Report: ...
+    def redact(
+        self,
+        text: str,
+        report: Optional[Report] = None,
+        min_severity: Optional[str] = "medium",
+        phrases: bool = False,
+        keep_length: bool = True,
+        mask: str = "*",
+    ) -> str: ...
     def scan_many(
         self,
         records: Iterable[Union[str, Mapping[str, Any]]],

@@ -24,6 +24,7 @@ FINDINGS = "findings"
 # A finding's fields, in the order of the CLI's JSON, with their Spark types' names.
 FINDING_FIELDS: Tuple[Tuple[str, str], ...] = (
     ("category", "string"),
+    ("category_name", "string"),
     ("severity", "string"),
     ("rule", "string"),
     ("start", "long"),
@@ -75,6 +76,7 @@ def scan_dataframe(
     builtin: bool = True,
     scorer: bool = True,
     large_amount: Optional[float] = 1000,
+    lang: str = "en",
     threads: int = 1,
 ):
     """Returns ``df`` with ``severity`` (string) and ``findings`` (array of structs) added.
@@ -90,7 +92,7 @@ def scan_dataframe(
     order: the column that orders a conversation's messages (a timestamp, a sequence number).
 
     A column named here that the DataFrame does not have is not used. ``lexicons``,
-    ``builtin``, ``scorer`` and ``large_amount`` are :class:`scamscan.Detector`'s; ``threads``
+    ``builtin``, ``scorer``, ``large_amount`` and ``lang`` are :class:`scamscan.Detector`'s; ``threads``
     is per task (Spark already runs one task per core). Every input row is in the output,
     once.
     """
@@ -107,7 +109,7 @@ def scan_dataframe(
             )
     present = lambda name: name if name is not None and name in columns else None  # noqa: E731
     id, conversation, speaker, order = map(present, (id, conversation, speaker, order))
-    config = (tuple(str(p) for p in lexicons), builtin, scorer, large_amount)
+    config = (tuple(str(p) for p in lexicons), builtin, scorer, large_amount, lang)
     # Built here once so that a broken lexicon fails now, with its file and line, not in a task.
     _detector(config)
 
@@ -129,12 +131,16 @@ def scan_dataframe(
 
 
 def _detector(config: tuple) -> Detector:
-    """This process's detector for ``config`` (lexicons, builtin, scorer, large_amount)."""
+    """This process's detector for ``config`` (lexicons, builtin, scorer, large_amount, lang)."""
     detector = _DETECTORS.get(config)
     if detector is None:
-        lexicons, builtin, scorer, large_amount = config
+        lexicons, builtin, scorer, large_amount, lang = config
         detector = Detector(
-            lexicons=list(lexicons), builtin=builtin, scorer=scorer, large_amount=large_amount
+            lexicons=list(lexicons),
+            builtin=builtin,
+            scorer=scorer,
+            large_amount=large_amount,
+            lang=lang,
         )
         _DETECTORS[config] = detector
     return detector

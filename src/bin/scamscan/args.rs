@@ -8,7 +8,7 @@ use clap::Args;
 
 use scamscan::batch::{ScanOptions, DEFAULT_MAX_CONVERSATIONS};
 use scamscan::io::{FieldMap, InputFormat, RecordReader};
-use scamscan::{Detector, DetectorBuilder, DetectorConfig, DEFAULT_LARGE_AMOUNT};
+use scamscan::{Detector, DetectorBuilder, DetectorConfig, Lang, DEFAULT_LARGE_AMOUNT};
 
 /// Most worker threads a run may ask for.
 const MAX_THREADS: usize = 256;
@@ -73,11 +73,14 @@ impl LexiconArgs {
         self.builder()?.build().context("building the detector")
     }
 
-    /// A builder with these options, for a command that sets more.
+    /// A builder with these options, for a command that sets more; its reports are written
+    /// in the language asked for (English by default).
     pub fn builder(&self) -> Result<DetectorBuilder> {
-        self.config()
+        Ok(self
+            .config()
             .builder()
-            .context("loading the lexicon folders")
+            .context("loading the lexicon folders")?
+            .language(crate::language(Lang::En)))
     }
 }
 

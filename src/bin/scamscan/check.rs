@@ -6,9 +6,11 @@ use std::process::ExitCode;
 use anyhow::Result;
 use clap::Args;
 
+use scamscan::amount::format_yuan;
 use scamscan::highlight::{mark, visible};
 use scamscan::io::OutputLine;
-use scamscan::{ConversationState, Report, Severity, Speaker, Turn};
+use scamscan::lang::folding_list;
+use scamscan::{ConversationState, Finding, Lang, Report, Severity, Speaker, Turn};
 
 use crate::args::LexiconArgs;
 
@@ -45,19 +47,32 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
             conversation: None,
             severity: report.severity,
             findings: report.findings.clone(),
+            redacted: None,
         };
         serde_json::to_writer(&mut out, &line)?;
         writeln!(out)?;
     } else {
-        print_for_person(&mut out, &args.text, &report, io::stdout().is_terminal())?;
+        let color = io::stdout().is_terminal();
+        print_for_person(&mut out, &args.text, &report, color, detector.language())?;
     }
     crate::exit_for(report.reaches(Severity::Medium))
 }
 
-/// The message with its evidence marked (in colour on a terminal), then each finding.
-fn print_for_person(out: &mut impl Write, text: &str, report: &Report, color: bool) -> Result<()> {
+/// The message with its evidence marked (in colour on a terminal), then each finding, in
+/// the detector's language.
+fn print_for_person(
+    out: &mut impl Write,
+    text: &str,
+    report: &Report,
+    color: bool,
+    lang: Lang,
+) -> Result<()> {
     if report.findings.is_empty() {
-        writeln!(out, "no findings")?;
+        let none = match lang {
+            Lang::ZhCn => "未发现诈骗特征",
+            Lang::En => "no findings",
+        };
+        writeln!(out, "{none}")?;
         return Ok(());
     }
     let (on, off) = if color {
@@ -66,30 +81,71 @@ fn print_for_person(out: &mut impl Write, text: &str, report: &Report, color: bo
         ("[", "]")
     };
     writeln!(out, "{}", mark(text, &report.findings, on, off))?;
-    writeln!(out, "severity: {}", report.severity)?;
+    match lang {
+        Lang::ZhCn => writeln!(out, "风险等级：{}", report.severity.name(lang))?,
+        Lang::En => writeln!(out, "severity: {}", report.severity)?,
+    }
     for f in &report.findings {
+        match lang {
+            Lang::ZhCn => write_finding_zh(out, f)?,
+            Lang::En => write_finding_en(out, f)?,
+        }
+    }
+    Ok(())
+}
+
+fn write_finding_en(out: &mut impl Write, f: &Finding) -> Result<()> {
+    write!(
+        out,
+        "  {} ({}) \"{}\" at bytes {}..{}: {} [{}]",
+        f.category,
+        f.severity,
+        visible(&f.matched),
+        f.start,
+        f.end,
+        visible(&f.explanation),
+        visible(&f.rule)
+    )?;
+    if !f.normalized.is_empty() {
         write!(
             out,
-            "  {} ({}) \"{}\" at bytes {}..{}: {} [{}]",
-            f.category,
-            f.severity,
-            visible(&f.matched),
-            f.start,
-            f.end,
-            visible(&f.explanation),
-            visible(&f.rule)
+            " (seen through: {})",
+            folding_list(&f.normalized, Lang::En)
         )?;
-        if !f.normalized.is_empty() {
-            write!(out, " (seen through: {})", f.normalized.join(", "))?;
-        }
-        if let Some(yuan) = f.amount {
-            write!(
-                out,
-                " (amount: {} yuan)",
-                scamscan::amount::format_yuan(yuan)
-            )?;
-        }
-        writeln!(out)?;
     }
+    if !f.context.is_empty() {
+        write!(out, " (after message {})", visible(&f.context.join(", ")))?;
+    }
+    if let Some(yuan) = f.amount.filter(|_| !f.raised_for_amount()) {
+        write!(out, " (amount: {} yuan)", format_yuan(yuan))?;
+    }
+    writeln!(out)?;
+    Ok(())
+}
+
+/// A finding as a Chinese sentence: category and severity, the evidence and where it is,
+/// what it means, then what was seen through, what it rests on and the amount.
+fn write_finding_zh(out: &mut impl Write, f: &Finding) -> Result<()> {
+    let lang = Lang::ZhCn;
+    write!(
+        out,
+        "  【{}·{}】“{}”（第 {}–{} 字）：{}",
+        f.category.name(lang),
+        f.severity.name(lang),
+        visible(&f.matched),
+        f.char_start + 1,
+        f.char_end,
+        visible(&f.explanation),
+    )?;
+    if !f.normalized.is_empty() {
+        write!(out, "；识别时还原了{}", folding_list(&f.normalized, lang))?;
+    }
+    if !f.context.is_empty() {
+        write!(out, "；依据此前的消息 {}", visible(&f.context.join("、")))?;
+    }
+    if let Some(yuan) = f.amount.filter(|_| !f.raised_for_amount()) {
+        write!(out, "；金额 {} 元", format_yuan(yuan))?;
+    }
+    writeln!(out, "。［规则 {}］", visible(&f.rule))?;
     Ok(())
 }

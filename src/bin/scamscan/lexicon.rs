@@ -38,6 +38,7 @@ pub fn run(command: LexiconCommand) -> Result<ExitCode> {
         }
         LexiconCommand::List { lexicon } => {
             let detector = lexicon.build()?;
+            let lang = detector.language();
             let mut out = io::stdout().lock();
             for r in detector.rules() {
                 let category = match (&r.category, &r.signal) {
@@ -48,7 +49,10 @@ pub fn run(command: LexiconCommand) -> Result<ExitCode> {
                 writeln!(
                     out,
                     "{}\t{}\t{}\t{}",
-                    r.id, category, r.severity, r.explanation
+                    r.id,
+                    category,
+                    r.severity,
+                    r.explanation_in(lang)
                 )?;
             }
             Ok(ExitCode::SUCCESS)
@@ -78,6 +82,28 @@ fn check(lexicon: &LexiconArgs) -> Result<ExitCode> {
     for f in &failures {
         eprintln!("{f}");
     }
+    // Built-in rules speak both languages; a user rule may be English only (with a warning).
+    let mut missing_zh = 0;
+    for r in detector
+        .rules()
+        .iter()
+        .filter(|r| r.category.is_some() && r.explanation_zh.is_none())
+    {
+        if r.is_user() {
+            eprintln!(
+                "warning: {}: rule {}: no explanation_zh; its findings are explained in English in Chinese output",
+                r.location(),
+                r.id
+            );
+        } else {
+            eprintln!(
+                "{}: rule {}: no explanation_zh (built-in rules are explained in Chinese too)",
+                r.location(),
+                r.id
+            );
+            missing_zh += 1;
+        }
+    }
     println!(
         "{} rules, {} signal rules, {} terms; {} examples and {} counter-examples, {} failing; built in {:.1} ms, automaton {} KiB",
         stats.rules,
@@ -89,7 +115,7 @@ fn check(lexicon: &LexiconArgs) -> Result<ExitCode> {
         stats.build_time.as_secs_f64() * 1e3,
         stats.automaton_bytes / 1024
     );
-    Ok(if failures.is_empty() {
+    Ok(if failures.is_empty() && missing_zh == 0 {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(2)

@@ -13,9 +13,11 @@ mod serve;
 
 use std::io;
 use std::process::ExitCode;
+use std::sync::OnceLock;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
+use scamscan::Lang;
 
 /// Finds scam patterns in Chinese customer-service chat messages.
 #[derive(Parser, Debug)]
@@ -23,6 +25,23 @@ use clap::{Parser, Subcommand};
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Language of explanations, category names and reports: zh-CN or en (default: from
+    /// LC_ALL, LC_MESSAGES or LANG; else Chinese for reports, English for the rest).
+    #[arg(long, global = true, value_name = "zh-CN|en")]
+    lang: Option<Lang>,
+}
+
+/// The language asked for with `--lang`, if any.
+static LANG: OnceLock<Option<Lang>> = OnceLock::new();
+
+/// The language to write in: `--lang`, else the environment's, else `fallback` (the
+/// command's own default: Chinese for the evidence report, English for the rest).
+fn language(fallback: Lang) -> Lang {
+    LANG.get()
+        .copied()
+        .flatten()
+        .or_else(Lang::from_env)
+        .unwrap_or(fallback)
 }
 
 #[derive(Subcommand, Debug)]
@@ -47,6 +66,7 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let _ = LANG.set(cli.lang);
     let result = match cli.command {
         Command::Check(args) => check::run(args),
         Command::Scan(args) => scan::run(args),

@@ -10,6 +10,7 @@ use anyhow::{Context, Result};
 use clap::Args;
 
 use scamscan::evidence::{collect, render_html, render_markdown, Source};
+use scamscan::Lang;
 
 use crate::args::{InputArgs, LexiconArgs};
 use crate::scan::open_input;
@@ -40,6 +41,20 @@ enum ReportFormat {
     Md,
 }
 
+/// When the report is made, in Unix seconds: `SOURCE_DATE_EPOCH` when set (reproducible
+/// reports, tests), else now.
+fn report_time() -> Result<u64> {
+    if let Ok(value) = std::env::var("SOURCE_DATE_EPOCH") {
+        return value
+            .trim()
+            .parse()
+            .with_context(|| format!("SOURCE_DATE_EPOCH={value:?} is not a number of seconds"));
+    }
+    Ok(std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs()))
+}
+
 pub fn run(args: ReportArgs) -> Result<ExitCode> {
     let format =
         args.format
@@ -49,7 +64,14 @@ pub fn run(args: ReportArgs) -> Result<ExitCode> {
                 }
                 _ => ReportFormat::Html,
             });
-    let detector = args.lexicon.build()?;
+    // People read the report: in Chinese unless asked otherwise.
+    let lang = crate::language(Lang::ZhCn);
+    let detector = args
+        .lexicon
+        .builder()?
+        .language(lang)
+        .build()
+        .context("building the detector")?;
     let pool = args.input.pool()?;
     // Standard input cannot be read twice: hold it in memory, shared by both passes.
     let stdin_bytes: Option<Arc<[u8]>> = if args.files.iter().any(|f| f == "-") {
@@ -87,7 +109,9 @@ pub fn run(args: ReportArgs) -> Result<ExitCode> {
         &args.input.options(false),
         args.input.max_conversations,
     )?;
-    let (evidence, total) = (collected.evidence, collected.summary);
+    let (mut evidence, total) = (collected.evidence, collected.summary);
+    evidence.lang = lang;
+    evidence.generated = Some(report_time()?);
     let page = match format {
         ReportFormat::Html => render_html(&evidence),
         ReportFormat::Md => render_markdown(&evidence),

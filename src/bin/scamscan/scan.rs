@@ -11,6 +11,7 @@ use clap::Args;
 
 use scamscan::batch::{self, ConversationMap, Outcome, Summary};
 use scamscan::io::{ErrorLine, OutputLine};
+use scamscan::redact::{RedactOptions, Redaction};
 use scamscan::Severity;
 
 use crate::args::{InputArgs, LexiconArgs};
@@ -33,8 +34,38 @@ pub struct ScanArgs {
     /// Print no summary on standard error.
     #[arg(long, short)]
     quiet: bool,
+    /// Add `redacted`: the text with the contact tokens (phone and QQ numbers, account ids,
+    /// links) of findings at or above --min-severity masked whole.
+    #[arg(long)]
+    redact: bool,
+    /// With --redact, mask the evidence phrases too (whole words only).
+    #[arg(long, requires = "redact")]
+    redact_phrases: bool,
+    /// The mask character of --redact.
+    #[arg(long, default_value_t = '*', requires = "redact")]
+    mask: char,
+    /// With --redact, a masked run becomes three mask characters instead of one per character
+    /// (the text no longer keeps its length).
+    #[arg(long, requires = "redact")]
+    short_mask: bool,
     #[command(flatten)]
     lexicon: LexiconArgs,
+}
+
+impl ScanArgs {
+    /// How --redact masks, if it was given.
+    fn redact_options(&self) -> Option<RedactOptions> {
+        self.redact.then_some(RedactOptions {
+            min_severity: self.min_severity,
+            redaction: if self.redact_phrases {
+                Redaction::Phrases
+            } else {
+                Redaction::Contacts
+            },
+            keep_length: !self.short_mask,
+            mask: self.mask,
+        })
+    }
 }
 
 /// Opens a file, or standard input for `-`, with its size where known (for progress): the
@@ -116,6 +147,7 @@ fn scan_file(
     }
     let reader = args.input.reader(name, input);
     let mut conversations = ConversationMap::new(args.input.max_conversations);
+    let redact = args.redact_options();
     let show_progress = io::stderr().is_terminal() && !args.quiet;
     let mut progress = progress_printer(name, size.filter(|_| show_progress));
     let mut sink = |outcome: Outcome| -> io::Result<()> {
@@ -123,8 +155,12 @@ fn scan_file(
             Outcome::Scanned { record, report } => {
                 totals.flagged += u64::from(report.reaches(args.min_severity));
                 if args.all || !report.findings.is_empty() {
+                    let redacted = redact
+                        .as_ref()
+                        .map(|options| detector.redact(&record.text, &report, options));
                     let line = OutputLine {
                         file: label.clone(),
+                        redacted,
                         ..OutputLine::scanned(&record, report)
                     };
                     serde_json::to_writer(&mut *out, &line)?;

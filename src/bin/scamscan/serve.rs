@@ -98,6 +98,7 @@ pub fn run(args: ServeArgs) -> Result<ExitCode> {
         max_conversations: args.max_conversations,
         max_conversation_bytes: args.max_conversation_bytes,
         conversation_ttl: Duration::from_secs(args.conversation_ttl_secs),
+        lang: crate::language(scamscan::Lang::En),
     };
     let log = tracing_subscriber::fmt()
         .with_writer(std::io::stderr)

@@ -1,0 +1,109 @@
+//! A finding's explanation kept as its parts (the rule's own words in each language, the
+//! scorer's probability, the large-amount raise), so that it is written as a sentence of
+//! whichever language the reader asked for, never as one language with words of another
+//! pasted in.
+
+use crate::amount::format_yuan;
+use crate::lang::Lang;
+use crate::report::Category;
+
+/// What an explanation is made of.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Explanation {
+    /// The rule's explanation in English (empty for the scorer's findings).
+    rule_en: String,
+    /// The rule's explanation in Chinese, where the rule has one.
+    rule_zh: Option<String>,
+    /// The scorer's probability, for a finding of the scorer.
+    scorer: Option<f32>,
+    /// The amount and the large-amount threshold it reached, when the finding was raised.
+    large: Option<(f64, f64)>,
+}
+
+impl Explanation {
+    /// A rule's finding.
+    pub(crate) fn of_rule(en: &str, zh: Option<&str>) -> Explanation {
+        Explanation {
+            rule_en: en.to_string(),
+            rule_zh: zh.map(str::to_string),
+            ..Explanation::default()
+        }
+    }
+
+    /// The scorer's finding, with its probability.
+    pub(crate) fn of_scorer(probability: f32) -> Explanation {
+        Explanation {
+            scorer: Some(probability),
+            ..Explanation::default()
+        }
+    }
+
+    /// Notes that the finding was raised for an amount at or above the threshold.
+    pub(crate) fn raised_for_amount(&mut self, amount: f64, threshold: f64) {
+        self.large = Some((amount, threshold));
+    }
+
+    /// True when there is nothing to write (a finding read back from JSON).
+    pub(crate) fn is_empty(&self) -> bool {
+        self.rule_en.is_empty() && self.scorer.is_none()
+    }
+
+    /// The explanation of a finding of `category` in `lang`. A rule without Chinese words is
+    /// explained in English whatever the language.
+    pub(crate) fn render(&self, category: Category, lang: Lang) -> String {
+        let zh = lang == Lang::ZhCn && (self.scorer.is_some() || self.rule_zh.is_some());
+        if !zh {
+            let mut out = match self.scorer {
+                Some(p) => format!(
+                    "wording typical of {} that no rule names (n-gram scorer, p = {p:.2})",
+                    category.as_str()
+                ),
+                None => self.rule_en.clone(),
+            };
+            if let Some((amount, threshold)) = self.large {
+                out.push_str(&format!(
+                    " (amount {} yuan, at or above the large-amount threshold of {} yuan)",
+                    format_yuan(amount),
+                    format_yuan(threshold)
+                ));
+            }
+            return out;
+        }
+        // In Chinese the notes share one pair of brackets: 主句（说明一；说明二）.
+        let mut notes = Vec::new();
+        let mut out = match self.scorer {
+            Some(p) => {
+                notes.push(format!("字词统计模型判断，概率 {p:.2}"));
+                format!(
+                    "措辞与“{}”类诈骗的常见说法相近，但没有规则直接命中",
+                    category.name(Lang::ZhCn)
+                )
+            }
+            None => self.rule_zh.clone().unwrap_or_default(),
+        };
+        if let Some((amount, threshold)) = self.large {
+            notes.push(format!(
+                "涉及金额 {} 元，达到 {} 元的大额标准",
+                format_yuan(amount),
+                format_yuan(threshold)
+            ));
+        }
+        if !notes.is_empty() {
+            out.push_str(&format!("（{}）", notes.join("；")));
+        }
+        out
+    }
+
+    /// True when the finding was raised for its amount.
+    pub(crate) fn raised_for_large_amount(&self) -> bool {
+        self.large.is_some()
+    }
+}
+
+/// Two findings are equal when everything written about them is: the parts their
+/// explanations are composed from are derived, and a finding read back from JSON has none.
+impl PartialEq for Explanation {
+    fn eq(&self, _: &Explanation) -> bool {
+        true
+    }
+}
