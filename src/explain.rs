@@ -3,17 +3,24 @@
 //! whichever language the reader asked for, never as one language with words of another
 //! pasted in.
 
+use std::sync::Arc;
+
 use crate::amount::format_yuan;
 use crate::lang::Lang;
 use crate::report::Category;
 
+/// A rule's own words, shared by every finding of the rule (no copy per finding).
+#[derive(Debug, Default)]
+pub(crate) struct RuleWords {
+    pub en: String,
+    pub zh: Option<String>,
+}
+
 /// What an explanation is made of.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Explanation {
-    /// The rule's explanation in English (empty for the scorer's findings).
-    rule_en: String,
-    /// The rule's explanation in Chinese, where the rule has one.
-    rule_zh: Option<String>,
+    /// The rule's explanation (none for the scorer's findings).
+    rule: Option<Arc<RuleWords>>,
     /// The scorer's probability, for a finding of the scorer.
     scorer: Option<f32>,
     /// The amount and the large-amount threshold it reached, when the finding was raised.
@@ -22,10 +29,9 @@ pub(crate) struct Explanation {
 
 impl Explanation {
     /// A rule's finding.
-    pub(crate) fn of_rule(en: &str, zh: Option<&str>) -> Explanation {
+    pub(crate) fn of_rule(words: &Arc<RuleWords>) -> Explanation {
         Explanation {
-            rule_en: en.to_string(),
-            rule_zh: zh.map(str::to_string),
+            rule: Some(Arc::clone(words)),
             ..Explanation::default()
         }
     }
@@ -45,20 +51,24 @@ impl Explanation {
 
     /// True when there is nothing to write (a finding read back from JSON).
     pub(crate) fn is_empty(&self) -> bool {
-        self.rule_en.is_empty() && self.scorer.is_none()
+        self.rule.is_none() && self.scorer.is_none()
     }
 
     /// The explanation of a finding of `category` in `lang`. A rule without Chinese words is
     /// explained in English whatever the language.
     pub(crate) fn render(&self, category: Category, lang: Lang) -> String {
-        let zh = lang == Lang::ZhCn && (self.scorer.is_some() || self.rule_zh.is_some());
+        let rule_zh = self.rule.as_ref().and_then(|r| r.zh.as_deref());
+        let zh = lang == Lang::ZhCn && (self.scorer.is_some() || rule_zh.is_some());
         if !zh {
             let mut out = match self.scorer {
                 Some(p) => format!(
                     "wording typical of {} that no rule names (n-gram scorer, p = {p:.2})",
                     category.as_str()
                 ),
-                None => self.rule_en.clone(),
+                None => self
+                    .rule
+                    .as_ref()
+                    .map_or_else(String::new, |r| r.en.clone()),
             };
             if let Some((amount, threshold)) = self.large {
                 out.push_str(&format!(
@@ -79,7 +89,7 @@ impl Explanation {
                     category.name(Lang::ZhCn)
                 )
             }
-            None => self.rule_zh.clone().unwrap_or_default(),
+            None => rule_zh.unwrap_or_default().to_string(),
         };
         if let Some((amount, threshold)) = self.large {
             notes.push(format!(

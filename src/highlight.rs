@@ -96,7 +96,7 @@ mod tests {
         let start = text.find(evidence).unwrap();
         Finding {
             category: Category::DepositFirst,
-            category_name: String::new(),
+            category_name: Default::default(),
             severity: Severity::High,
             rule: "r".into(),
             start,

@@ -2,8 +2,8 @@
 //! (phone numbers, digit runs, card numbers, links, account ids).
 
 use aho_corasick::automaton::Automaton as _;
-use aho_corasick::dfa::{self, DFA};
-use aho_corasick::{AhoCorasick, Anchored, MatchKind, StartKind};
+use aho_corasick::nfa::contiguous;
+use aho_corasick::{AhoCorasick, Anchored, MatchKind};
 
 use crate::lexicon::pattern::TokenKind;
 
@@ -23,44 +23,130 @@ pub(crate) struct TokenHit {
     pub end: u32,
 }
 
-/// The automaton over every folded literal of the lexicon.
+/// The folded literals of the lexicon: an automaton over those that can trigger a rule, and
+/// a table of the single characters that only matter once one has.
+///
+/// Single characters (转, 吗, 不) occur in most messages: in the automaton they made three
+/// quarters of all its matches, and every message went on to the rule stage. A single
+/// character that is no pattern's anchor cannot start anything, so it is looked up in the
+/// message only when an anchor was found (or the scorer reports), by
+/// [`Matcher::find_singles`].
 #[derive(Debug)]
 pub(crate) struct Matcher {
     automaton: Automaton,
+    /// Term id of each of the automaton's patterns.
+    ids: Vec<u32>,
+    /// The single-character terms left out of the automaton, by character, with their ids.
+    singles: Vec<(char, u32)>,
+    /// A bit per Basic Multilingual Plane character that is in `singles` (others are looked
+    /// up directly), so that most characters cost one bit test.
+    single_bits: Vec<u64>,
     terms: Vec<String>,
 }
 
-/// A DFA walked byte by byte (the usual case), or the general automaton for a user lexicon
-/// too large for the DFA's size limit.
+/// A contiguous NFA walked byte by byte (the usual case), or the general automaton for a
+/// user lexicon too large for it.
+///
+/// The contiguous NFA rather than the DFA: over the built-in lexicon's 7,000 literals the DFA
+/// takes 15 MB and walks a little faster alone (145 against 117 MB/s of message text), but in
+/// the whole scan its tables push everything else out of cache, and the 0.7 MB NFA scans 11%
+/// more per second; it is built in a third of the time too (BENCHMARKS.md).
 #[derive(Debug)]
 enum Automaton {
-    Dfa(Box<DFA>),
+    Nfa(Box<contiguous::NFA>),
     General(AhoCorasick),
 }
 
 impl Matcher {
-    /// Builds the automaton; `terms[i]` is reported as term `i`.
-    pub(crate) fn new(terms: Vec<String>) -> Result<Matcher, String> {
+    /// Builds the matcher; `terms[i]` is reported as term `i`. A single-character term with
+    /// `lazy(i)` true is left to [`Matcher::find_singles`].
+    pub(crate) fn new(terms: Vec<String>, lazy: impl Fn(usize) -> bool) -> Result<Matcher, String> {
+        let mut ids = Vec::new();
+        let mut literals = Vec::new();
+        let mut singles = Vec::new();
+        for (i, term) in terms.iter().enumerate() {
+            let mut chars = term.chars();
+            match (chars.next(), chars.next()) {
+                (Some(c), None) if lazy(i) => singles.push((c, i as u32)),
+                _ => {
+                    ids.push(i as u32);
+                    literals.push(term.as_str());
+                }
+            }
+        }
+        singles.sort_unstable();
+        let mut single_bits = vec![0u64; 1 << 10];
+        for &(c, _) in &singles {
+            if let Some(word) = single_bits.get_mut(c as usize / 64) {
+                *word |= 1 << (c as usize % 64);
+            }
+        }
         // No prefilter: messages are short and full of matches, so skipping ahead rarely
         // pays, and without one only match states are special in the walk below.
-        let automaton = match dfa::DFA::builder()
+        let automaton = match contiguous::NFA::builder()
             .match_kind(MatchKind::Standard)
             .prefilter(false)
-            .start_kind(StartKind::Unanchored)
-            .build(&terms)
+            .build(&literals)
         {
-            Ok(dfa) => Automaton::Dfa(Box::new(dfa)),
+            Ok(nfa) => Automaton::Nfa(Box::new(nfa)),
             Err(_) => Automaton::General(
                 AhoCorasick::builder()
                     .match_kind(MatchKind::Standard)
-                    .build(&terms)
+                    .build(&literals)
                     .map_err(|e| format!("cannot build the term automaton: {e}"))?,
             ),
         };
-        Ok(Matcher { automaton, terms })
+        Ok(Matcher {
+            automaton,
+            ids,
+            singles,
+            single_bits,
+            terms,
+        })
     }
 
-    /// Every literal the automaton is built from.
+    /// Merges the occurrences of the single-character terms left out of the automaton into
+    /// `hits` (what [`Matcher::find_all`] found in `text`), in the order the automaton would
+    /// have reported them: by end, and at one end after the longer terms.
+    pub(crate) fn find_singles(&self, text: &str, hits: &mut Vec<Hit>) {
+        if self.singles.is_empty() {
+            return;
+        }
+        let mut found = Vec::new();
+        for (i, c) in text.char_indices() {
+            let maybe = self
+                .single_bits
+                .get(c as usize / 64)
+                .is_none_or(|word| word & (1 << (c as usize % 64)) != 0);
+            if !maybe {
+                continue;
+            }
+            if let Ok(k) = self.singles.binary_search_by_key(&c, |&(s, _)| s) {
+                found.push(Hit {
+                    term: self.singles[k].1,
+                    start: i as u32,
+                    end: (i + c.len_utf8()) as u32,
+                });
+            }
+        }
+        if found.is_empty() {
+            return;
+        }
+        let automaton = std::mem::take(hits);
+        hits.reserve(automaton.len() + found.len());
+        let mut singles = found.into_iter().peekable();
+        for hit in automaton {
+            // A single ending where this hit ends waits: at one end it is the shortest match,
+            // which the automaton reports last.
+            while let Some(single) = singles.next_if(|s| s.end < hit.end) {
+                hits.push(single);
+            }
+            hits.push(hit);
+        }
+        hits.extend(singles);
+    }
+
+    /// Every literal of the lexicon (those of the automaton and the single characters).
     pub(crate) fn terms(&self) -> &[String] {
         &self.terms
     }
@@ -68,20 +154,21 @@ impl Matcher {
     /// Heap memory used by the automaton, in bytes.
     pub(crate) fn memory_usage(&self) -> usize {
         match &self.automaton {
-            Automaton::Dfa(dfa) => dfa.memory_usage(),
+            Automaton::Nfa(nfa) => nfa.memory_usage(),
             Automaton::General(ac) => ac.memory_usage(),
         }
     }
 
-    /// Appends every (overlapping) term occurrence in `text` to `out`, by end offset and,
-    /// at one end, in the automaton's order (the order of `find_overlapping_iter`).
+    /// Appends every (overlapping) occurrence in `text` of the automaton's terms to `out`,
+    /// by end offset and, at one end, in the automaton's order (the order of
+    /// `find_overlapping_iter`: longest first).
     pub(crate) fn find_all(&self, text: &str, out: &mut Vec<Hit>) {
         match &self.automaton {
-            Automaton::Dfa(dfa) => walk(dfa, text.as_bytes(), out),
+            Automaton::Nfa(nfa) => walk(nfa, &self.ids, text.as_bytes(), out),
             Automaton::General(ac) => {
                 for m in ac.find_overlapping_iter(text) {
                     out.push(Hit {
-                        term: m.pattern().as_u32(),
+                        term: self.ids[m.pattern().as_usize()],
                         start: m.start() as u32,
                         end: m.end() as u32,
                     });
@@ -91,25 +178,25 @@ impl Matcher {
     }
 }
 
-/// Overlapping search as one tight loop over the DFA: the iterator returns to its caller at
+/// Overlapping search as one tight loop over the automaton: the iterator returns to its caller at
 /// every match and re-enters the search, which cost more than the walk itself on chat
 /// messages (about six matches in 28 bytes).
-fn walk(dfa: &DFA, haystack: &[u8], out: &mut Vec<Hit>) {
-    // An unanchored start state exists: the DFA was built with StartKind::Unanchored.
-    let Ok(mut sid) = dfa.start_state(Anchored::No) else {
+fn walk(nfa: &contiguous::NFA, ids: &[u32], haystack: &[u8], out: &mut Vec<Hit>) {
+    // An NFA always has an unanchored start state.
+    let Ok(mut sid) = nfa.start_state(Anchored::No) else {
         return;
     };
     for (i, &byte) in haystack.iter().enumerate() {
-        sid = dfa.next_state(Anchored::No, sid, byte);
+        sid = nfa.next_state(Anchored::No, sid, byte);
         // Without a prefilter only match states and the dead state are special, and a
         // standard unanchored automaton never reaches the dead state.
-        if dfa.is_special(sid) && dfa.is_match(sid) {
+        if nfa.is_special(sid) && nfa.is_match(sid) {
             let end = i + 1;
-            for k in 0..dfa.match_len(sid) {
-                let pattern = dfa.match_pattern(sid, k);
+            for k in 0..nfa.match_len(sid) {
+                let pattern = nfa.match_pattern(sid, k);
                 out.push(Hit {
-                    term: pattern.as_u32(),
-                    start: (end - dfa.pattern_len(pattern)) as u32,
+                    term: ids[pattern.as_usize()],
+                    start: (end - nfa.pattern_len(pattern)) as u32,
                     end: end as u32,
                 });
             }

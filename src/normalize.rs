@@ -512,26 +512,33 @@ fn fold_char(c: char, os: u32, oe: u32, out: &mut Vec<Unit>) {
     }
 }
 
+/// The simplified form of a traditional character, in constant time: a bit per code point
+/// below U+30000 says whether it has one, and since `T2S` is sorted by code point, the bits
+/// set before it (counted per 64 plus a popcount) are its index there.
 fn to_simplified(c: char) -> Option<char> {
-    // Most characters have no mapping: a bitmap answers that before the binary search.
-    static HAS_MAPPING: std::sync::OnceLock<Vec<u64>> = std::sync::OnceLock::new();
-    let bits = HAS_MAPPING.get_or_init(|| {
-        let mut bits = vec![0u64; 0x30000 / 64];
+    static INDEX: std::sync::OnceLock<Vec<(u64, u32)>> = std::sync::OnceLock::new();
+    let index = INDEX.get_or_init(|| {
+        let mut index = vec![(0u64, 0u32); 0x30000 / 64];
         for &(t, _) in T2S.iter() {
-            if let Some(word) = bits.get_mut(t as usize / 64) {
-                *word |= 1 << (t as usize % 64);
+            if let Some(slot) = index.get_mut(t as usize / 64) {
+                slot.0 |= 1 << (t as usize % 64);
             }
         }
-        bits
+        let mut before = 0u32;
+        for slot in &mut index {
+            slot.1 = before;
+            before += slot.0.count_ones();
+        }
+        index
     });
     let n = c as usize;
-    match bits.get(n / 64) {
-        Some(word) if word & (1 << (n % 64)) == 0 => return None,
-        _ => {}
+    let (bits, before) = *index.get(n / 64)?;
+    let bit = 1u64 << (n % 64);
+    if bits & bit == 0 {
+        return None;
     }
-    T2S.binary_search_by_key(&c, |&(t, _)| t)
-        .ok()
-        .map(|i| T2S[i].1)
+    let rank = before as usize + (bits & (bit - 1)).count_ones() as usize;
+    T2S.get(rank).map(|&(_, simplified)| simplified)
 }
 
 /// The plain lower-case ASCII letter under an accented Latin letter (è, ǎ, ü, Ḿ), if any.
@@ -832,6 +839,22 @@ fn is_word(c: char) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn every_traditional_character_maps_and_no_other_does() {
+        for &(t, simplified) in T2S.iter() {
+            assert_eq!(to_simplified(t), Some(simplified), "{t}");
+        }
+        for n in 0..0x31000u32 {
+            if let Some(c) = char::from_u32(n) {
+                let want = T2S
+                    .binary_search_by_key(&c, |&(t, _)| t)
+                    .ok()
+                    .map(|i| T2S[i].1);
+                assert_eq!(to_simplified(c), want, "U+{n:04X}");
+            }
+        }
+    }
+
     use super::*;
 
     #[test]

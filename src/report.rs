@@ -3,6 +3,7 @@
 //! These types are the wire format of `scamscan scan` and of the HTTP service
 //! (`../shared/spec/IO.md`): field names and category ids are a public contract.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::str::FromStr;
 
@@ -181,7 +182,7 @@ pub struct Finding {
     pub category: Category,
     /// The category's name for a person, in the report's language (`Category::name`).
     #[serde(default)]
-    pub category_name: String,
+    pub category_name: Cow<'static, str>,
     /// This finding's severity (the rule's, possibly raised by context).
     pub severity: Severity,
     /// The id of the lexicon rule that fired.
@@ -226,7 +227,7 @@ impl Finding {
         if !self.why.is_empty() {
             self.explanation = self.why.render(self.category, lang);
         }
-        self.category_name = self.category.name(lang).to_string();
+        self.category_name = Cow::Borrowed(self.category.name(lang));
     }
 }
 

@@ -151,7 +151,7 @@ fn columns<'py>(py: Python<'py>, reports: &[Option<Report>]) -> PyResult<Bound<'
         };
     }
     field!("category", |f| f.category.as_str());
-    field!("category_name", |f| f.category_name.as_str());
+    field!("category_name", |f| f.category_name.as_ref());
     field!("finding_severity", |f| f.severity.as_str());
     field!("rule", |f| f.rule.as_str());
     field!("start", |f| f.start);

@@ -206,7 +206,7 @@ impl Finding {
 pub fn finding_dict<'py>(py: Python<'py>, f: &scamscan::Finding) -> PyResult<Bound<'py, PyDict>> {
     let d = PyDict::new(py);
     d.set_item(intern!(py, "category"), f.category.as_str())?;
-    d.set_item(intern!(py, "category_name"), &f.category_name)?;
+    d.set_item(intern!(py, "category_name"), f.category_name.as_ref())?;
     d.set_item(intern!(py, "severity"), f.severity.as_str())?;
     d.set_item(intern!(py, "rule"), &f.rule)?;
     d.set_item(intern!(py, "start"), f.start)?;

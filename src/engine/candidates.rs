@@ -76,11 +76,19 @@ impl Engine {
     /// Reads the message's cues on the way, once a pattern is anchored. Their candidates are
     /// then made by [`Engine::next_batch`].
     pub(super) fn find_candidates(&self, scratch: &mut Scratch) -> bool {
+        if scratch.hits.is_empty() && scratch.tokens.is_empty() {
+            scratch.candidates.cands.clear();
+            scratch.candidates.full.clear();
+            scratch.candidates.done = 0;
+            return false;
+        }
         let Scratch {
+            folded,
             hits,
             tokens,
             candidates,
             cues,
+            singles,
             ..
         } = scratch;
         let Buffers {
@@ -94,9 +102,6 @@ impl Engine {
         cands.clear();
         full.clear();
         *done = 0;
-        if hits.is_empty() && tokens.is_empty() {
-            return false;
-        }
         if masks.len() < self.patterns.len() {
             masks.resize(self.patterns.len(), 0);
         }
@@ -107,7 +112,12 @@ impl Engine {
             return false;
         }
         // Second pass: which items of the anchored patterns are present. Only patterns with
-        // every item present get candidates, which keeps the sort below small.
+        // every item present get candidates, which keeps the sort below small. Single
+        // characters and cues count from here on.
+        if !*singles {
+            self.matcher.find_singles(&folded.text, hits);
+            *singles = true;
+        }
         cues.read(self, hits);
         self.mark_items(&self.term_uses, hits, tokens, masks);
         self.keep_complete(touched, masks, full);

@@ -285,8 +285,10 @@ impl<'a> Compiler<'a> {
                     .partition(|u| !patterns[u.pattern as usize].unless)
             })
             .unzip();
-        let matcher =
-            Matcher::new(self.terms.list).map_err(|e| Error::lexicon("lexicon", None, None, e))?;
+        // A single character that anchors no pattern is looked up only once a pattern is
+        // anchored (see `Matcher`).
+        let matcher = Matcher::new(self.terms.list, |t| term_anchors[t].is_empty())
+            .map_err(|e| Error::lexicon("lexicon", None, None, e))?;
         let engine = Engine {
             matcher,
             term_anchors,

@@ -1,6 +1,8 @@
 //! Where every [`Finding`] is made: evidence on folded bytes mapped back to the text as typed,
 //! with its character offsets, the foldings needed to see it and the money amount near it.
 
+use std::borrow::Cow;
+
 use super::Engine;
 use crate::amount::amount_around;
 use crate::conversation::Turn;
@@ -58,7 +60,7 @@ impl<'a> Evidence<'a> {
         }
         Finding {
             category: claim.category,
-            category_name: claim.category.name(Lang::En).to_string(),
+            category_name: Cow::Borrowed(claim.category.name(Lang::En)),
             severity: claim.severity,
             rule: claim.rule,
             start,
@@ -107,7 +109,7 @@ impl Engine {
             category,
             severity,
             rule: rule.id.clone(),
-            why: Explanation::of_rule(&rule.explanation, rule.explanation_zh.as_deref()),
+            why: Explanation::of_rule(&rule.words),
             aliases,
         };
         evidence.finding(claim, (s, e))

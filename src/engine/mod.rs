@@ -136,6 +136,8 @@ pub(crate) struct Scratch {
     search: search::Buffers,
     grams: GramSet,
     scored: Vec<Scored>,
+    /// True once the single-character terms have been added to `hits`.
+    singles: bool,
     /// Steps the stages took on the current message: candidates searched, cues weighed.
     /// Tests read it to check that no input makes the work grow faster than the text.
     work: usize,
@@ -179,6 +181,16 @@ impl Engine {
         self.matcher.memory_usage()
     }
 
+    /// Adds the single-character terms to the hits of the message in `scratch`, once: what
+    /// reads cues or fills items needs them, finding anchors does not.
+    fn complete_hits(&self, scratch: &mut Scratch) {
+        if !scratch.singles {
+            self.matcher
+                .find_singles(&scratch.folded.text, &mut scratch.hits);
+            scratch.singles = true;
+        }
+    }
+
     /// Scans one message on its own. What depends on the conversation comes back as
     /// conditions for [`Engine::resolve`], so that messages can be scanned in parallel and
     /// their context applied afterwards, in order, cheaply.
@@ -191,6 +203,7 @@ impl Engine {
         scratch.tokens.clear();
         self.matcher
             .find_all(&scratch.folded.text, &mut scratch.hits);
+        scratch.singles = false;
         if !self.token_uses.is_empty() {
             find_tokens(
                 &scratch.folded.text,

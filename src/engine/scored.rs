@@ -23,18 +23,22 @@ impl Engine {
         if turn.speaker == Some(Speaker::System) {
             return;
         }
+        scorer.score(
+            &scratch.folded.text,
+            &mut scratch.grams,
+            &mut scratch.scored,
+        );
+        if scratch.scored.is_empty() {
+            return;
+        }
+        self.complete_hits(scratch);
         let Scratch {
             folded,
             hits,
             cues,
-            grams,
             scored,
             ..
         } = scratch;
-        scorer.score(&folded.text, grams, scored);
-        if scored.is_empty() {
-            return;
-        }
         cues.read(self, hits);
         if cues.warning {
             return;

@@ -402,7 +402,7 @@ mod tests {
         let start = text.find(evidence).unwrap();
         Finding {
             category: Category::DepositFirst,
-            category_name: String::new(),
+            category_name: Default::default(),
             severity: Severity::High,
             rule: "deposit_first/x".into(),
             start,

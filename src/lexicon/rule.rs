@@ -1,8 +1,11 @@
 //! A rule as the user wrote it, validated: the one model of a rule outside the engine.
 
+use std::sync::Arc;
+
 use super::pattern::{self, RawPattern};
 use super::schema::{ExampleSchema, RuleSchema};
 use crate::error::Error;
+use crate::explain::RuleWords;
 use crate::report::{Category, Severity};
 use crate::Speaker;
 
@@ -19,6 +22,8 @@ pub struct Rule {
     pub explanation: String,
     /// The same in Chinese; a user rule without one is explained in English.
     pub explanation_zh: Option<String>,
+    /// Both, shared by the rule's findings.
+    pub(crate) words: Arc<RuleWords>,
     /// The signal it raises in a conversation, for a signal rule.
     pub signal: Option<String>,
     /// The file it comes from (`builtin:lexicons/...` for a built-in one).
@@ -146,6 +151,10 @@ impl Rule {
             id: rule.id,
             category,
             severity,
+            words: Arc::new(RuleWords {
+                en: explanation.clone(),
+                zh: explanation_zh.clone(),
+            }),
             explanation,
             explanation_zh,
             signal: rule.signal,
