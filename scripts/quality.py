@@ -44,6 +44,8 @@ def pct(a, b):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--binary", default=os.path.join(ROOT, "target", "release", "scamscan"))
+    ap.add_argument("--tune-only", action="store_true",
+                    help="the tune halves only, with their total: what changes are judged by")
     ap.add_argument("extra", nargs="*", help="arguments for `scamscan eval` (after --)")
     opts = ap.parse_args()
     with open(os.path.join(DATA, "sets.toml"), "rb") as f:
@@ -52,15 +54,26 @@ def main():
           "| tune conversation turns | sealed recall | sealed false positives |")
     print("|---|---|---|---|---|---|---|")
     total = [0, 0, 0, 0]
+    tune_total = [0, 0, 0, 0, 0, 0, 0, 0]
     for s in sets:
         tune, sealed = (os.path.join(DATA, f) for f in s["files"])
         t = evaluate(opts.binary, tune, opts.extra)
-        o = evaluate(opts.binary, sealed, opts.extra)["overall"]
-        total = [a + b for a, b in zip(total, o)]
         hn = t.get("hard negatives", (0, 0, 0, 0))
         conv = t.get("conversations", (0, 0, 0, 0))
+        tune_total = [a + b for a, b in zip(tune_total, t["overall"] + hn[2:] + conv[:2])]
+        if opts.tune_only:
+            print(f"| {s['name']} | {pct(*t['overall'][:2])} | {pct(*t['overall'][2:])} "
+                  f"| {pct(*hn[2:])} | {pct(*conv[:2])} | | |")
+            continue
+        o = evaluate(opts.binary, sealed, opts.extra)["overall"]
+        total = [a + b for a, b in zip(total, o)]
         print(f"| {s['name']} | {pct(*t['overall'][:2])} | {pct(*t['overall'][2:])} "
               f"| {pct(*hn[2:])} | {pct(*conv[:2])} | {pct(*o[:2])} | {pct(*o[2:])} |")
+    t = tune_total
+    print(f"| **all tune halves** | **{pct(*t[:2])}** | **{pct(*t[2:4])}** | {pct(*t[4:6])} "
+          f"| {pct(*t[6:8])} | | |")
+    if opts.tune_only:
+        return
     print(f"| **all sealed halves** | | | | | **{pct(*total[:2])}** | **{pct(*total[2:])}** |")
     if os.path.exists(DEV):
         d = evaluate(opts.binary, DEV, opts.extra)["overall"]

@@ -15,6 +15,8 @@ pub struct DetectorConfig {
     pub builtin: bool,
     /// Whether the n-gram scorer adds findings where the rules found nothing of a category.
     pub scorer: bool,
+    /// Whether the stance stage silences findings the speaker does not propose.
+    pub stance: bool,
     /// Findings with a money amount of at least this many yuan are raised one severity step
     /// (`None`: off).
     pub large_amount: Option<f64>,
@@ -26,6 +28,7 @@ impl Default for DetectorConfig {
             lexicon_dirs: Vec::new(),
             builtin: true,
             scorer: true,
+            stance: true,
             large_amount: Some(DEFAULT_LARGE_AMOUNT),
         }
     }
@@ -36,7 +39,8 @@ impl DetectorConfig {
     pub fn builder(&self) -> Result<DetectorBuilder, Error> {
         let mut builder = DetectorBuilder::new()
             .large_amount(self.large_amount)
-            .scorer(self.scorer);
+            .scorer(self.scorer)
+            .stance(self.stance);
         if !self.builtin {
             builder = builder.without_builtin();
         }

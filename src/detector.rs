@@ -12,8 +12,9 @@ use crate::lang::Lang;
 use crate::lexicon::schema::ExampleSchema;
 use crate::lexicon::{builtin_sources, read_dir_sources, LexiconSet, LexiconSource, Rule};
 use crate::redact::{self, RedactOptions};
-use crate::report::Report;
+use crate::report::{Report, Severity};
 use crate::scorer::{fnv1a, Scorer, FNV_OFFSET, SCORER_FILE, SCORER_MODEL};
+use crate::stance::{Stance, STANCE_FILE, STANCE_MODEL};
 
 thread_local! {
     static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
@@ -91,6 +92,7 @@ pub struct DetectorBuilder {
     verify_examples: bool,
     large_amount: Option<f64>,
     scorer: bool,
+    stance: bool,
     language: Lang,
 }
 
@@ -103,6 +105,7 @@ impl Default for DetectorBuilder {
             verify_examples: true,
             large_amount: Some(DEFAULT_LARGE_AMOUNT),
             scorer: true,
+            stance: true,
             language: Lang::En,
         }
     }
@@ -158,6 +161,14 @@ impl DetectorBuilder {
         self
     }
 
+    /// Whether the stance stage (`src/stance.rs`) silences findings whose speaker does not
+    /// propose the step (refuses, warns, asks, retells); default yes. It ships with the
+    /// built-in lexicons and is left out with them.
+    pub fn stance(mut self, yes: bool) -> DetectorBuilder {
+        self.stance = yes;
+        self
+    }
+
     /// Findings with a money amount of at least this many yuan are raised one severity step,
     /// and their explanation says so (default 1000; `None` turns it off).
     pub fn large_amount(mut self, yuan: Option<f64>) -> DetectorBuilder {
@@ -204,6 +215,15 @@ impl DetectorBuilder {
             hash = fnv1a(hash, b"scorer\0");
             hash = fnv1a(hash, &model.to_le_bytes());
             engine.scorer = Some(scorer);
+        }
+        if self.builtin && self.stance {
+            let stance =
+                Stance::builtin().map_err(|e| Error::lexicon(STANCE_FILE, None, None, e))?;
+            static STANCE: OnceLock<u64> = OnceLock::new();
+            let model = *STANCE.get_or_init(|| fnv1a(FNV_OFFSET, STANCE_MODEL));
+            hash = fnv1a(hash, b"stance\0");
+            hash = fnv1a(hash, &model.to_le_bytes());
+            engine.stance = Some(stance);
         }
         if self.preload_segmenter {
             engine.segmenter.warm_up();
@@ -284,7 +304,12 @@ impl Detector {
         id: Option<&str>,
         state: Option<&mut ConversationState>,
     ) -> Report {
-        let report = Report::from_findings(self.inner.engine.resolve(outcome, id, state));
+        let mut report = Report::from_findings(self.inner.engine.resolve(outcome, id, state));
+        if let Some(stance) = &self.inner.engine.stance {
+            report.silence(|f| {
+                f.severity >= Severity::Medium && f.why.stance().is_some_and(|z| stance.silences(z))
+            });
+        }
         match self.inner.language {
             Lang::En => report,
             lang => report.localized(lang),

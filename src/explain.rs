@@ -25,6 +25,8 @@ pub(crate) struct Explanation {
     scorer: Option<f32>,
     /// The amount and the large-amount threshold it reached, when the finding was raised.
     large: Option<(f64, f64)>,
+    /// The stance model's logit that the speaker proposes the step, where it was asked.
+    stance: Option<f32>,
 }
 
 impl Explanation {
@@ -102,6 +104,21 @@ impl Explanation {
             out.push_str(&format!("（{}）", notes.join("；")));
         }
         out
+    }
+
+    /// Records the stance model's logit for the finding.
+    pub(crate) fn set_stance(&mut self, logit: f32) {
+        self.stance = Some(logit);
+    }
+
+    /// The stance model's logit, where it was asked.
+    pub(crate) fn stance(&self) -> Option<f32> {
+        self.stance
+    }
+
+    /// True for a finding of the scorer.
+    pub(crate) fn is_scored(&self) -> bool {
+        self.scorer.is_some()
     }
 
     /// True when the finding was raised for its amount.

@@ -86,6 +86,7 @@ mod scorer;
 mod segment;
 #[cfg(feature = "server")]
 pub mod server;
+mod stance;
 mod tables;
 
 pub use config::DetectorConfig;

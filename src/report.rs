@@ -215,6 +215,17 @@ pub struct Finding {
 }
 
 impl Finding {
+    /// The stance model's probability that the speaker proposes the step (rather than
+    /// refusing, warning against, asking about or retelling it), where it was asked.
+    pub fn proposed(&self) -> Option<f32> {
+        self.why.stance().map(|z| 1.0 / (1.0 + (-z).exp()))
+    }
+
+    /// True for a finding of the n-gram scorer rather than of a rule.
+    pub fn is_scored(&self) -> bool {
+        self.why.is_scored() || self.rule.starts_with("scorer/")
+    }
+
     /// True when the finding's severity was raised one step for its amount (at or above the
     /// detector's large-amount threshold); its explanation then says so.
     pub fn raised_for_amount(&self) -> bool {
@@ -240,13 +251,31 @@ pub struct Report {
     pub severity: Severity,
     /// The findings, in order of their start offset.
     pub findings: Vec<Finding>,
+    /// Findings the stance stage silenced: the speaker refuses, warns against, asks about or
+    /// retells the step rather than proposing it. Not written to JSON; `check` shows them.
+    #[serde(skip)]
+    pub silenced: Vec<Finding>,
 }
 
 impl Report {
+    /// Moves the findings `silence` picks to `silenced`, and sets the severity from those left.
+    pub(crate) fn silence(&mut self, silence: impl Fn(&Finding) -> bool) {
+        if !self.findings.iter().any(&silence) {
+            return;
+        }
+        let (silenced, kept): (Vec<Finding>, Vec<Finding>) = std::mem::take(&mut self.findings)
+            .into_iter()
+            .partition(|f| silence(f));
+        *self = Report {
+            silenced,
+            ..Report::from_findings(kept)
+        };
+    }
+
     /// Writes every finding's explanation and category name in `lang` (see
     /// [`Finding::localize`]); ids, offsets and severities do not change.
     pub fn localize(&mut self, lang: Lang) {
-        for f in &mut self.findings {
+        for f in self.findings.iter_mut().chain(&mut self.silenced) {
             f.localize(lang);
         }
     }
@@ -261,7 +290,8 @@ impl Report {
     /// (highest severity, then the one resting on most context, then the earliest, then the
     /// shortest evidence, then the first explanation and rule id), in order of position; the
     /// severity is the highest kept, raised one step where two or more findings reach
-    /// `medium`. Which finding is kept depends neither on the order rules were loaded in nor,
+    /// `medium` (rule findings only). Which finding is kept depends neither on the order rules
+    /// were loaded in nor,
     /// short of a tie in everything but the id, on what the rules are called.
     pub(crate) fn from_findings(mut findings: Vec<Finding>) -> Report {
         findings.sort_by(|a, b| {
@@ -281,12 +311,18 @@ impl Report {
             .map(|f| f.severity)
             .max()
             .unwrap_or(Severity::None);
+        // Two rule findings of medium or more raise the message; the scorer's findings never
+        // do, so that a scorer's echo of a rule's category does not make it critical.
         let serious = findings
             .iter()
-            .filter(|f| f.severity >= Severity::Medium)
+            .filter(|f| f.severity >= Severity::Medium && !f.is_scored())
             .count();
         let severity = if serious >= 2 { top.raised() } else { top };
-        Report { severity, findings }
+        Report {
+            severity,
+            findings,
+            silenced: Vec::new(),
+        }
     }
 
     /// True when at least one finding has this severity or higher.

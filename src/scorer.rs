@@ -316,7 +316,7 @@ pub(crate) fn fnv1a(hash: u64, bytes: &[u8]) -> u64 {
 }
 
 /// A seed per gram length (index 1 to 3).
-const GRAM_SEEDS: [u64; MAX_N + 1] = [
+pub(crate) const GRAM_SEEDS: [u64; MAX_N + 1] = [
     0,
     0x9e37_79b9_7f4a_7c15,
     0xc2b2_ae3d_27d4_eb4f,
@@ -324,7 +324,7 @@ const GRAM_SEEDS: [u64; MAX_N + 1] = [
 ];
 
 /// MurmurHash3's 64-bit finalizer.
-fn fmix64(mut k: u64) -> u64 {
+pub(crate) fn fmix64(mut k: u64) -> u64 {
     k ^= k >> 33;
     k = k.wrapping_mul(0xff51_afd7_ed55_8ccd);
     k ^= k >> 33;

@@ -36,6 +36,8 @@ const MAX_THREADS: usize = 256;
 /// large_amount: findings with an amount of at least this many yuan are raised one
 ///     severity step (``None`` turns it off).
 /// lang: ``"en"`` (default) or ``"zh-CN"``: the language of explanations and category names.
+/// stance: whether findings whose speaker refuses, warns against, asks about or retells the
+///     step (rather than proposing it) are silenced.
 ///
 /// Raises ``LexiconError`` (naming file, line and rule) for a lexicon that cannot be loaded.
 #[pyclass(frozen, module = "scamscan")]
@@ -45,14 +47,15 @@ pub struct Detector {
     builtin: bool,
     scorer: bool,
     large_amount: Option<f64>,
+    stance: bool,
 }
 
 #[pymethods]
 impl Detector {
     #[new]
     #[pyo3(
-        signature = (lexicons = Vec::new(), builtin = true, scorer = true, large_amount = Some(1000.0), lang = None),
-        text_signature = "(lexicons=(), builtin=True, scorer=True, large_amount=1000, lang='en')"
+        signature = (lexicons = Vec::new(), builtin = true, scorer = true, large_amount = Some(1000.0), lang = None, stance = true),
+        text_signature = "(lexicons=(), builtin=True, scorer=True, large_amount=1000, lang='en', stance=True)"
     )]
     fn new(
         py: Python<'_>,
@@ -61,6 +64,7 @@ impl Detector {
         scorer: bool,
         large_amount: Option<f64>,
         lang: Option<PyBackedStr>,
+        stance: bool,
     ) -> PyResult<Detector> {
         let language = match lang.as_deref() {
             Some(tag) => tag.parse::<Lang>().map_err(PyValueError::new_err)?,
@@ -79,6 +83,7 @@ impl Detector {
                 let mut builder = scamscan::Detector::builder()
                     .scorer(scorer)
                     .large_amount(large_amount)
+                    .stance(stance)
                     .language(language);
                 if !builtin {
                     builder = builder.without_builtin();
@@ -95,6 +100,7 @@ impl Detector {
             builtin,
             scorer,
             large_amount,
+            stance,
         })
     }
 
@@ -239,6 +245,7 @@ impl Detector {
             this.scorer,
             this.large_amount,
             this.inner.language().as_str(),
+            this.stance,
         );
         (slf.get_type(), args).into_pyobject(py)
     }

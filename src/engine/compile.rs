@@ -312,6 +312,7 @@ impl<'a> Compiler<'a> {
             segmenter,
             large_amount: Some(DEFAULT_LARGE_AMOUNT),
             scorer: None,
+            stance: None,
         };
         Ok((engine, self.links))
     }

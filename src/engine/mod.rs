@@ -1,7 +1,7 @@
 //! The compiled lexicon and the path one message takes through it.
 //!
 //! ```text
-//! fold ─▶ match ─▶ candidates ─▶ rules ─▶ verdict ─▶ scorer ─▶ context ─▶ report
+//! fold ─▶ match ─▶ candidates ─▶ rules ─▶ verdict ─▶ scorer ─▶ stance ─▶ context ─▶ report
 //! ```
 //!
 //! | stage | where | what it does |
@@ -12,6 +12,7 @@
 //! | rules | [`search`] | the leftmost match of each such pattern, gaps and word boundaries checked |
 //! | verdict | [`verdict`] | which matches stand: vetoes, speakers, allow-list, warnings, negation, questions |
 //! | scorer | [`scored`] | the n-gram scorer's findings for categories no rule reported |
+//! | stance | [`crate::stance`] | each finding's probability that the speaker proposes the step |
 //! | context | [`context`] | the conversation's signals, the large-amount raise |
 //! | report | [`crate::report`] | the strongest finding per category and the message's severity |
 //!
@@ -34,6 +35,7 @@ use crate::matcher::{find_tokens, Hit, Matcher, TokenHit};
 use crate::normalize::{fold_into, Folded};
 use crate::scorer::{GramSet, Scored, Scorer};
 use crate::segment::{Segmenter, WordBoundaries};
+use crate::stance::Stance;
 
 pub(crate) use context::Outcome;
 
@@ -118,6 +120,8 @@ pub(crate) struct Engine {
     pub large_amount: Option<f64>,
     /// The second stage, for wording no rule spells out (`None`: rules only).
     pub scorer: Option<Scorer>,
+    /// The stance stage: does the speaker propose what a finding names (`None`: off).
+    pub stance: Option<Stance>,
 }
 
 /// Per-thread buffers reused from message to message.
@@ -225,6 +229,24 @@ impl Engine {
         // scorer
         if let Some(scorer) = &self.scorer {
             self.add_scored(scorer, turn, scratch, &mut outcome);
+        }
+        // stance, asked of every finding here where the text is at hand; the report decides
+        // once the conversation and amounts have set the findings' severities
+        if let Some(stance) = &self.stance {
+            let findings = outcome
+                .findings
+                .iter_mut()
+                .chain(outcome.conditional.iter_mut().map(|(f, _)| f))
+                .chain(outcome.raised.iter_mut().filter_map(|(_, f)| f.as_mut()));
+            for f in findings {
+                let logit = stance.logit(
+                    turn.text,
+                    (f.start, f.end),
+                    (&f.rule, f.category.as_str()),
+                    turn.speaker,
+                );
+                f.why.set_stance(logit);
+            }
         }
         outcome
     }

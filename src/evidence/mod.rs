@@ -432,6 +432,7 @@ mod tests {
                 Report {
                     severity: Severity::High,
                     findings: vec![f],
+                    silenced: Vec::new(),
                 }
             } else {
                 Report::default()
@@ -492,6 +493,7 @@ mod tests {
                 Report {
                     severity: Severity::High,
                     findings: vec![finding(&r.text, "定金", &["b"])],
+                    silenced: Vec::new(),
                 }
             } else {
                 Report::default()

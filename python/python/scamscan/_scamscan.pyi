@@ -86,6 +86,7 @@ class Detector:
         scorer: bool = True,
         large_amount: Optional[float] = 1000,
         lang: Optional[str] = "en",
+        stance: bool = True,
     ) -> None: ...
     def scan(self, text: str, speaker: Optional[str] = None) -> Report: ...
     def redact(

@@ -77,6 +77,7 @@ def scan_dataframe(
     scorer: bool = True,
     large_amount: Optional[float] = 1000,
     lang: str = "en",
+    stance: bool = True,
     threads: int = 1,
 ):
     """Returns ``df`` with ``severity`` (string) and ``findings`` (array of structs) added.
@@ -92,7 +93,8 @@ def scan_dataframe(
     order: the column that orders a conversation's messages (a timestamp, a sequence number).
 
     A column named here that the DataFrame does not have is not used. ``lexicons``,
-    ``builtin``, ``scorer``, ``large_amount`` and ``lang`` are :class:`scamscan.Detector`'s; ``threads``
+    ``builtin``, ``scorer``, ``large_amount``, ``lang`` and ``stance`` are
+    :class:`scamscan.Detector`'s; ``threads``
     is per task (Spark already runs one task per core). Every input row is in the output,
     once.
     """
@@ -109,7 +111,7 @@ def scan_dataframe(
             )
     present = lambda name: name if name is not None and name in columns else None  # noqa: E731
     id, conversation, speaker, order = map(present, (id, conversation, speaker, order))
-    config = (tuple(str(p) for p in lexicons), builtin, scorer, large_amount, lang)
+    config = (tuple(str(p) for p in lexicons), builtin, scorer, large_amount, lang, stance)
     # Built here once so that a broken lexicon fails now, with its file and line, not in a task.
     _detector(config)
 
@@ -134,13 +136,14 @@ def _detector(config: tuple) -> Detector:
     """This process's detector for ``config`` (lexicons, builtin, scorer, large_amount, lang)."""
     detector = _DETECTORS.get(config)
     if detector is None:
-        lexicons, builtin, scorer, large_amount, lang = config
+        lexicons, builtin, scorer, large_amount, lang, stance = config
         detector = Detector(
             lexicons=list(lexicons),
             builtin=builtin,
             scorer=scorer,
             large_amount=large_amount,
             lang=lang,
+            stance=stance,
         )
         _DETECTORS[config] = detector
     return detector

@@ -26,6 +26,10 @@ pub struct LexiconArgs {
     /// where no rule fired (faster, less recall on unseen wording; see docs/quality.md).
     #[arg(long)]
     pub no_scorer: bool,
+    /// Leave out the stance stage, which silences findings whose speaker refuses, warns
+    /// against, asks about or retells the step instead of proposing it (docs/stance.md).
+    #[arg(long)]
+    pub no_stance: bool,
     /// Findings with a money amount of at least this many yuan are raised one severity
     /// step; `off` turns it off.
     #[arg(long, value_name = "YUAN|off", default_value_t = LargeAmount(Some(DEFAULT_LARGE_AMOUNT)), value_parser = parse_large_amount)]
@@ -64,6 +68,7 @@ impl LexiconArgs {
             lexicon_dirs: self.lexicons.clone(),
             builtin: !self.no_builtin,
             scorer: !self.no_scorer,
+            stance: !self.no_stance,
             large_amount: self.large_amount.0,
         }
     }

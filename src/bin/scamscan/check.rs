@@ -73,7 +73,7 @@ fn print_for_person(
             Lang::En => "no findings",
         };
         writeln!(out, "{none}")?;
-        return Ok(());
+        return write_silenced(out, report, lang);
     }
     let (on, off) = if color {
         ("\x1b[1;31m", "\x1b[0m")
@@ -89,6 +89,30 @@ fn print_for_person(
         match lang {
             Lang::ZhCn => write_finding_zh(out, f)?,
             Lang::En => write_finding_en(out, f)?,
+        }
+    }
+    write_silenced(out, report, lang)
+}
+
+/// What the stance stage silenced, and why.
+fn write_silenced(out: &mut impl Write, report: &Report, lang: Lang) -> Result<()> {
+    for f in &report.silenced {
+        let p = f.proposed().unwrap_or_default();
+        match lang {
+            Lang::ZhCn => writeln!(
+                out,
+                "  已排除【{}】“{}”：说话人并非在提出这一步，而是在拒绝、提醒、询问或转述（提出的概率 {p:.2}）。［规则 {}］",
+                f.category.name(lang),
+                visible(&f.matched),
+                visible(&f.rule)
+            )?,
+            Lang::En => writeln!(
+                out,
+                "  silenced: {} \"{}\": the speaker does not propose it but refuses, warns against, asks about or retells it (p(proposed) = {p:.2}) [{}]",
+                f.category,
+                visible(&f.matched),
+                visible(&f.rule)
+            )?,
         }
     }
     Ok(())
