@@ -44,12 +44,16 @@ def pct(a, b):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--binary", default=os.path.join(ROOT, "target", "release", "scamscan"))
+    ap.add_argument("--curve", action="store_true",
+                    help="the precision-recall curve of `confidence` over all sealed halves together")
     ap.add_argument("--tune-only", action="store_true",
                     help="the tune halves only, with their total: what changes are judged by")
     ap.add_argument("extra", nargs="*", help="arguments for `scamscan eval` (after --)")
     opts = ap.parse_args()
     with open(os.path.join(DATA, "sets.toml"), "rb") as f:
         sets = [s for s in tomllib.load(f)["set"] if s["kind"] == "heldout"]
+    if opts.curve:
+        return curve(opts.binary, [os.path.join(DATA, s["files"][1]) for s in sets], opts.extra)
     print("| set | tune recall | tune false positives | tune hard negatives flagged "
           "| tune conversation turns | sealed recall | sealed false positives |")
     print("|---|---|---|---|---|---|---|")
@@ -88,6 +92,39 @@ def main():
             kw = [a + int(b) for a, b in zip(kw, m.groups())]
     print(f"keyword baseline on all sealed halves: recall {pct(*kw[:2])}, "
           f"false-positive rate {pct(*kw[2:])}")
+
+
+def curve(binary, sealed, extra):
+    """Recall and false-positive rate over all sealed halves when only findings with at least a
+    given confidence count, and how well confidence matched the share of findings that were
+    right (overall lines only: no half is read closer)."""
+    import json
+    msgs = []  # (is scam, [(confidence, right)])
+    for path in sealed:
+        with open(path, encoding="utf-8") as f:
+            records = [json.loads(l) for l in f if l.strip()]
+        out = subprocess.run([binary, "scan", "--all", "-q", *extra, path],
+                             capture_output=True, text=True).stdout.splitlines()
+        for r, line in zip(records, out):
+            labels = set(r.get("labels") or [])
+            found = [(f.get("confidence", 0.0), f["category"] in labels)
+                     for f in json.loads(line).get("findings", [])
+                     if f["severity"] in ("medium", "high", "critical")]
+            msgs.append((bool(labels), found))
+    scams = sum(1 for s, _ in msgs if s)
+    benign = len(msgs) - scams
+    print("| confidence at least | recall | false positives |")
+    print("|---|---|---|")
+    for t in [0.0, 0.8, 0.85, 0.9, 0.95, 0.98]:
+        caught = sum(1 for s, f in msgs if s and any(c >= t for c, _ in f))
+        fp = sum(1 for s, f in msgs if not s and any(c >= t for c, _ in f))
+        print(f"| {t:.2f} | {pct(caught, scams)} | {pct(fp, benign)} |")
+    found = [x for _, f in msgs for x in f]
+    if found:
+        mean = sum(c for c, _ in found) / len(found)
+        right = sum(1 for _, r in found if r)
+        print(f"\nfindings at medium or above: {len(found)}; mean confidence {mean:.3f}, "
+              f"right {pct(right, len(found))}")
 
 
 if __name__ == "__main__":

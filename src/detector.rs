@@ -5,6 +5,7 @@ use std::path::Path;
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
+use crate::confidence::{Calibration, CALIBRATION_FILE};
 use crate::conversation::{Conversation, ConversationState, Speaker, Turn};
 use crate::engine::{Engine, Outcome, Scratch, DEFAULT_LARGE_AMOUNT};
 use crate::error::Error;
@@ -38,6 +39,8 @@ struct Inner {
     version: String,
     /// The language reports are written in.
     language: Lang,
+    /// The confidence of findings (with the built-in lexicons).
+    calibration: Option<Calibration>,
 }
 
 /// Sizes and costs of a built detector.
@@ -225,6 +228,13 @@ impl DetectorBuilder {
             hash = fnv1a(hash, &model.to_le_bytes());
             engine.stance = Some(stance);
         }
+        let calibration = match self.builtin {
+            true => Some(
+                Calibration::builtin()
+                    .map_err(|e| Error::lexicon(CALIBRATION_FILE, None, None, e))?,
+            ),
+            false => None,
+        };
         if self.preload_segmenter {
             engine.segmenter.warm_up();
         }
@@ -234,6 +244,7 @@ impl DetectorBuilder {
                 build_time: started.elapsed(),
                 version: format!("{hash:016x}"),
                 language: self.language,
+                calibration,
             }),
         };
         if has_user && self.verify_examples {
@@ -304,7 +315,13 @@ impl Detector {
         id: Option<&str>,
         state: Option<&mut ConversationState>,
     ) -> Report {
-        let mut report = Report::from_findings(self.inner.engine.resolve(outcome, id, state));
+        let mut findings = self.inner.engine.resolve(outcome, id, state);
+        if let Some(calibration) = &self.inner.calibration {
+            for f in &mut findings {
+                f.confidence = Some(calibration.of(f));
+            }
+        }
+        let mut report = Report::from_findings(findings);
         if let Some(stance) = &self.inner.engine.stance {
             report.silence(|f| {
                 f.severity >= Severity::Medium && f.why.stance().is_some_and(|z| stance.silences(z))

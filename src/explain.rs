@@ -116,6 +116,11 @@ impl Explanation {
         self.stance
     }
 
+    /// The scorer's probability, for a finding of the scorer.
+    pub(crate) fn scorer_probability(&self) -> Option<f32> {
+        self.scorer
+    }
+
     /// True for a finding of the scorer.
     pub(crate) fn is_scored(&self) -> bool {
         self.scorer.is_some()

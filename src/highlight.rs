@@ -108,6 +108,7 @@ mod tests {
             normalized: vec![],
             context: vec![],
             amount: None,
+            confidence: None,
             why: Default::default(),
         }
     }

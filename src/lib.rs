@@ -65,6 +65,7 @@
 
 pub mod amount;
 pub mod batch;
+mod confidence;
 mod config;
 mod conversation;
 mod conversation_map;
@@ -87,6 +88,7 @@ mod segment;
 #[cfg(feature = "server")]
 pub mod server;
 mod stance;
+pub mod summary;
 mod tables;
 
 pub use config::DetectorConfig;

@@ -209,6 +209,11 @@ pub struct Finding {
     /// The money amount near the evidence, in yuan (¥500, 五百块, 1.2万), where there is one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<f64>,
+    /// How often findings like this one were right on the labeled files (0 to 1): by
+    /// category for a rule's finding, by probability for the scorer's. Absent without the
+    /// built-in lexicons, whose labeled files it is measured on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<f32>,
     /// What the explanation is composed of, to write it in another language.
     #[serde(skip)]
     pub(crate) why: Explanation,

@@ -181,3 +181,51 @@ fn a_reload_that_renumbers_signals_keeps_kept_conversations_right() {
     );
     assert_eq!(report.findings[0].context, ["m1"]);
 }
+
+#[test]
+fn scan_by_conversation_gives_one_verdict_per_conversation() {
+    let log = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/chat.jsonl");
+    let out = crate::cli::bin()
+        .args(["scan", "-q", "--by-conversation"])
+        .arg(&log)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let verdicts: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let messages: Vec<serde_json::Value> = std::fs::read_to_string(&log)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    // Every message is counted in its conversation, and every conversation has a verdict.
+    let total: u64 = verdicts
+        .iter()
+        .map(|v| v["messages"].as_u64().unwrap())
+        .sum();
+    assert_eq!(total as usize, messages.len());
+    let b = verdicts
+        .iter()
+        .find(|v| v["conversation"] == "shop-b")
+        .unwrap();
+    assert_eq!(
+        b["categories"],
+        serde_json::json!(["off_platform_contact", "off_platform_payment"])
+    );
+    let chain: Vec<&str> = b["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(chain, ["b2", "b4"]);
+    assert!(
+        b["explanation"].as_str().unwrap().contains("b2 to b4"),
+        "{b}"
+    );
+    let quiet = verdicts.iter().find(|v| v["flagged"] == 0).unwrap();
+    assert_eq!(quiet["severity"], "none");
+}

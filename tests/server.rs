@@ -372,3 +372,26 @@ fn masks_what_it_found_when_asked() {
     assert_eq!(status, 400, "{r}");
     assert!(r["error"].as_str().unwrap().contains("redact"));
 }
+
+#[test]
+fn a_batch_can_be_answered_per_conversation() {
+    let s = Server::start(&[]);
+    let body = json!({"messages": [
+        {"id": "m1", "conversation": "c1", "speaker": "system", "text": "买家已付款"},
+        {"id": "m2", "conversation": "c1", "speaker": "buyer", "text": "收件人改成我表姐吧"},
+        {"id": "n1", "conversation": "c2", "text": "这个耳机多少钱"}
+    ]})
+    .to_string();
+    let (status, r) = s.call(
+        "POST",
+        "/v1/scan?by_conversation=true",
+        &[],
+        body.as_bytes(),
+    );
+    assert_eq!(status, 200, "{r}");
+    let conversations = r["conversations"].as_array().unwrap();
+    assert_eq!(conversations.len(), 2);
+    assert_eq!(conversations[0]["conversation"], "c1");
+    assert_eq!(conversations[0]["evidence"][0]["id"], "m2");
+    assert_eq!(conversations[1]["severity"], "none");
+}

@@ -161,6 +161,7 @@ fn columns<'py>(py: Python<'py>, reports: &[Option<Report>]) -> PyResult<Bound<'
     field!("matched", |f| f.matched.as_str());
     field!("explanation", |f| f.explanation.as_str());
     field!("amount", |f| f.amount);
+    field!("confidence", |f| crate::report::confidence(f));
     field!("context", |f| f.context.clone());
     field!("normalized", |f| f.normalized.clone());
     Ok(d)

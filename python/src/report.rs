@@ -172,6 +172,13 @@ impl Finding {
         self.finding.amount
     }
 
+    /// How often findings like this one were right on the labeled files (0 to 1), or
+    /// ``None`` without the built-in lexicons.
+    #[getter]
+    fn confidence(&self) -> Option<f64> {
+        confidence(&self.finding)
+    }
+
     /// Ids of earlier messages of the conversation this finding rests on.
     #[getter]
     fn context(&self) -> Vec<String> {
@@ -224,7 +231,17 @@ pub fn finding_dict<'py>(py: Python<'py>, f: &scamscan::Finding) -> PyResult<Bou
     if let Some(amount) = f.amount {
         d.set_item(intern!(py, "amount"), amount)?;
     }
+    if let Some(confidence) = confidence(f) {
+        d.set_item(intern!(py, "confidence"), confidence)?;
+    }
     Ok(d)
+}
+
+/// The confidence as JSON writes it and `json.loads` reads it back: the shortest decimal of
+/// the `f32`, not its exact binary value.
+pub fn confidence(f: &scamscan::Finding) -> Option<f64> {
+    f.confidence
+        .map(|c| c.to_string().parse::<f64>().unwrap_or(f64::from(c)))
 }
 
 /// A scanned record as the CLI writes it (`scamscan::io::OutputLine`), read back.

@@ -24,7 +24,7 @@ def test_a_report_has_the_fields_the_json_has(detector):
     assert report.to_dict()["findings"][0] == finding.to_dict()
     assert set(finding.to_dict()) == {
         "category", "category_name", "severity", "rule", "start", "end", "char_start", "char_end",
-        "matched", "explanation",
+        "matched", "explanation", "confidence",
     }
 
 

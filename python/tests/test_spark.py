@@ -174,7 +174,7 @@ def test_the_example_job_runs_under_spark_submit(normal_dialogues, tmp_path):
 def _as_spark(findings):
     """CLI findings as Spark returns them: every field present, absent ones null or empty."""
     fields = ("category", "category_name", "severity", "rule", "start", "end", "char_start", "char_end",
-              "matched", "explanation", "amount", "context", "normalized")
+              "matched", "explanation", "amount", "confidence", "context", "normalized")
     out = []
     for f in findings:
         row = {k: f.get(k) for k in fields}

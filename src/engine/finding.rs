@@ -72,6 +72,7 @@ impl<'a> Evidence<'a> {
             normalized,
             context: Vec::new(),
             amount: amount_around(text, start, end),
+            confidence: None,
             why: claim.why,
         }
     }

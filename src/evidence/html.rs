@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 
 use super::words::Words;
-use super::{context_links, layout, pieces, summary, Block, Evidence, SEVERITIES};
+use super::{context_links, layout, pieces, summary, verdict_line, Block, Evidence, SEVERITIES};
 use super::{EvidenceConversation, EvidenceMessage};
 use crate::report::Finding;
 
@@ -163,9 +163,10 @@ fn conversation_section(
     let title = esc(&w.conversation_title(conversation.id.as_deref()));
     let _ = writeln!(
         out,
-        "<h2 id=\"c{}\">{title} <span class=\"sev sev-{severity}\">{}</span></h2>\n<p class=\"meta\">{}</p>",
+        "<h2 id=\"c{}\">{title} <span class=\"sev sev-{severity}\">{}</span></h2>\n<p><strong>{}</strong></p>\n<p class=\"meta\">{}</p>",
         c + 1,
         w.severity(severity),
+        esc(&verdict_line(conversation, w.lang)),
         esc(&w.conversation_meta(&conversation.file, conversation.messages.len()))
     );
     let laid = layout(c, conversation);

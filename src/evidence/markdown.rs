@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use super::words::Words;
-use super::{context_links, layout, pieces, summary, Block, Evidence, SEVERITIES};
+use super::{context_links, layout, pieces, summary, verdict_line, Block, Evidence, SEVERITIES};
 use super::{EvidenceMessage, SummaryRow};
 
 /// Escapes text for Markdown, so that chat text never turns into markup. Text always follows
@@ -71,9 +71,10 @@ pub fn render_markdown(evidence: &Evidence) -> String {
         let severity = conversation.severity();
         let _ = writeln!(
             out,
-            "## {} ({})\n\n{}\n",
+            "## {} ({})\n\n**{}**\n\n{}\n",
             md(&w.conversation_title(conversation.id.as_deref())),
             w.severity(severity),
+            md(&verdict_line(conversation, w.lang)),
             md(&w.conversation_meta(&conversation.file, conversation.messages.len()))
         );
         let laid = layout(c, conversation);

@@ -13,6 +13,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use crate::highlight::highlight;
 use crate::io::{Record, RecordError};
 use crate::lang::Lang;
+use crate::summary::ConversationVerdicts;
 
 mod collect;
 mod html;
@@ -337,6 +338,20 @@ fn layout(c: usize, conversation: &EvidenceConversation) -> Layout<'_> {
     Layout { blocks, anchors }
 }
 
+/// The conversation's verdict in one line (see [`crate::summary`]).
+fn verdict_line(conversation: &EvidenceConversation, lang: Lang) -> String {
+    let mut verdicts = ConversationVerdicts::default();
+    let key = conversation.id.as_deref().or(Some(""));
+    for m in &conversation.messages {
+        verdicts.add(key, m.id.as_deref(), m.line, &m.report);
+    }
+    verdicts
+        .finish_in(lang)
+        .pop()
+        .map(|v| v.explanation)
+        .unwrap_or_default()
+}
+
 /// The severities a finding can have, as the summary table's columns.
 const SEVERITIES: [Severity; 4] = [
     Severity::Low,
@@ -414,6 +429,7 @@ mod tests {
             normalized: vec![],
             context: context.iter().map(|s| s.to_string()).collect(),
             amount: Some(5000.0),
+            confidence: None,
             why: Default::default(),
         }
     }

@@ -17,6 +17,8 @@ use crate::conversation::ConversationState;
 use crate::io::{parse_record, FieldMap, OutputLine, Record};
 use crate::lang::Lang;
 use crate::redact::{RedactOptions, Redaction};
+use crate::report::Report;
+use crate::summary::ConversationVerdicts;
 use crate::{Detector, Error};
 
 /// A JSON answer.
@@ -264,6 +266,8 @@ fn percent_decode(value: &str) -> Option<String> {
 pub(super) struct Asked {
     lang: Lang,
     redact: Option<RedactOptions>,
+    /// `?by_conversation=true`: a batch is answered with one verdict per conversation.
+    by_conversation: bool,
 }
 
 impl Asked {
@@ -274,6 +278,7 @@ impl Asked {
             .and_then(Lang::from_accept_language)
             .unwrap_or(app.config.lang);
         let mut redaction: Option<Redaction> = None;
+        let mut by_conversation = false;
         let mut options = RedactOptions::default();
         let bad = |what: &str| Reject(StatusCode::BAD_REQUEST, format!("query: {what}"));
         for pair in uri
@@ -298,6 +303,7 @@ impl Asked {
                     options.min_severity = value.parse().map_err(|e: String| bad(&e))?
                 }
                 "keep_length" => options.keep_length = value != "false",
+                "by_conversation" => by_conversation = value != "false",
                 "mask" => {
                     let mut chars = value.chars();
                     match (chars.next(), chars.next()) {
@@ -314,7 +320,11 @@ impl Asked {
             redaction,
             ..options
         });
-        Ok(Asked { lang, redact })
+        Ok(Asked {
+            lang,
+            redact,
+            by_conversation,
+        })
     }
 }
 
@@ -399,7 +409,7 @@ fn scan_body(app: &AppState, body: &[u8], asked: &Asked) -> Result<Response, Rej
         .map(|(i, item)| parse_message(item.get().as_bytes(), &format!("messages[{i}]"), config))
         .collect::<Result<Vec<_>, _>>()?;
     let mut states: HashMap<Option<String>, ConversationState> = HashMap::new();
-    let results = parsed
+    let results: Vec<OutputLine> = parsed
         .into_iter()
         .enumerate()
         .map(|(i, m)| {
@@ -411,6 +421,22 @@ fn scan_body(app: &AppState, body: &[u8], asked: &Asked) -> Result<Response, Rej
             record(app, &detector, m, i as u64 + 1, asked, st)
         })
         .collect();
+    if asked.by_conversation {
+        let mut verdicts = ConversationVerdicts::default();
+        for r in &results {
+            let report = Report {
+                severity: r.severity,
+                findings: r.findings.clone(),
+                ..Report::default()
+            };
+            verdicts.add(r.conversation.as_deref(), r.id.as_deref(), r.line, &report);
+        }
+        let conversations = verdicts.finish_in(asked.lang);
+        return Ok(json(
+            StatusCode::OK,
+            &serde_json::json!({ "conversations": conversations }),
+        ));
+    }
     Ok(json(StatusCode::OK, &Results { results }))
 }
 

@@ -37,6 +37,9 @@ class Finding:
     @property
     def amount(self) -> Optional[float]: ...
     @property
+    def confidence(self) -> Optional[float]:
+        """How often findings like this one were right on the labeled files."""
+    @property
     def context(self) -> List[str]: ...
     @property
     def normalized(self) -> List[str]: ...

@@ -34,6 +34,7 @@ FINDING_FIELDS: Tuple[Tuple[str, str], ...] = (
     ("matched", "string"),
     ("explanation", "string"),
     ("amount", "double"),
+    ("confidence", "double"),
     ("context", "array<string>"),
     ("normalized", "array<string>"),
 )
@@ -60,7 +61,7 @@ def finding_type():
     fields = []
     for name, kind in FINDING_FIELDS:
         spark_type = ArrayType(StringType(), False) if kind == "array<string>" else simple[kind]
-        fields.append(StructField(name, spark_type, nullable=name == "amount"))
+        fields.append(StructField(name, spark_type, nullable=name in ("amount", "confidence")))
     return ArrayType(StructType(fields), False)
 
 
@@ -194,7 +195,8 @@ def _finding_arrow_type(pa):
         "array<string>": pa.list_(pa.string()),
     }
     return pa.struct(
-        [pa.field(name, kinds[kind], nullable=name == "amount") for name, kind in FINDING_FIELDS]
+        [pa.field(name, kinds[kind], nullable=name in ("amount", "confidence"))
+         for name, kind in FINDING_FIELDS]
     )
 
 

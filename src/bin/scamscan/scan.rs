@@ -12,6 +12,7 @@ use clap::Args;
 use scamscan::batch::{self, ConversationMap, Outcome, Summary};
 use scamscan::io::{ErrorLine, OutputLine};
 use scamscan::redact::{RedactOptions, Redaction};
+use scamscan::summary::{ConversationVerdict, ConversationVerdicts};
 use scamscan::Severity;
 
 use crate::args::{InputArgs, LexiconArgs};
@@ -34,6 +35,10 @@ pub struct ScanArgs {
     /// Print no summary on standard error.
     #[arg(long, short)]
     quiet: bool,
+    /// Write one record per conversation instead of one per message: its severity,
+    /// categories, chain of evidence and one line for a person (after the whole input).
+    #[arg(long)]
+    by_conversation: bool,
     /// Add `redacted`: the text with the contact tokens (phone and QQ numbers, account ids,
     /// links) of findings at or above --min-severity masked whole.
     #[arg(long)]
@@ -150,11 +155,15 @@ fn scan_file(
     let redact = args.redact_options();
     let show_progress = io::stderr().is_terminal() && !args.quiet;
     let mut progress = progress_printer(name, size.filter(|_| show_progress));
+    let mut verdicts = args.by_conversation.then(ConversationVerdicts::default);
     let mut sink = |outcome: Outcome| -> io::Result<()> {
         match outcome {
             Outcome::Scanned { record, report } => {
                 totals.flagged += u64::from(report.reaches(args.min_severity));
-                if args.all || !report.findings.is_empty() {
+                if let Some(verdicts) = verdicts.as_mut() {
+                    let (conversation, id) = (record.conversation.as_deref(), record.id.as_deref());
+                    verdicts.add(conversation, id, record.line, &report);
+                } else if args.all || !report.findings.is_empty() {
                     let redacted = redact
                         .as_ref()
                         .map(|options| detector.redact(&record.text, &report, options));
@@ -190,10 +199,30 @@ fn scan_file(
     )
     .with_context(|| format!("{name}: reading"))?
     .with_context(|| "writing output".to_string())?;
+    if let Some(verdicts) = verdicts {
+        for verdict in verdicts.finish_in(detector.language()) {
+            let line = VerdictLine {
+                file: label.as_deref(),
+                verdict: &verdict,
+            };
+            serde_json::to_writer(&mut *out, &line)?;
+            out.write_all(b"\n")?;
+        }
+    }
     if show_progress && size.is_some() {
         eprint!("\r\x1b[K");
     }
     Ok(Some(summary))
+}
+
+/// A conversation's verdict as `--by-conversation` writes it (with its file when a run reads
+/// several).
+#[derive(serde::Serialize)]
+struct VerdictLine<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    file: Option<&'a str>,
+    #[serde(flatten)]
+    verdict: &'a ConversationVerdict,
 }
 
 /// Progress on standard error, at most five times a second, for an input of known size.
