@@ -59,7 +59,20 @@ fn main() {
         "\n{:<24} {:>10} {:>10} {:>10}",
         "message", "p50", "p99", "max"
     );
-    for (name, text) in messages {
+    let without_stance = DetectorBuilder::new()
+        .preload_segmenter(true)
+        .stance(false)
+        .build()
+        .unwrap();
+    let runs = messages
+        .iter()
+        .map(|&(name, text)| (name.to_string(), text, &d))
+        .chain(std::iter::once((
+            format!("{}, no stance", messages[2].0),
+            messages[2].1,
+            &without_stance,
+        )));
+    for (name, text, d) in runs {
         for _ in 0..2_000 {
             black_box(d.scan(text));
         }

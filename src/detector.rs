@@ -13,9 +13,9 @@ use crate::lang::Lang;
 use crate::lexicon::schema::ExampleSchema;
 use crate::lexicon::{builtin_sources, read_dir_sources, LexiconSet, LexiconSource, Rule};
 use crate::redact::{self, RedactOptions};
-use crate::report::{Report, Severity};
+use crate::report::{Finding, Report, Severity};
 use crate::scorer::{fnv1a, Scorer, FNV_OFFSET, SCORER_FILE, SCORER_MODEL};
-use crate::stance::{Stance, STANCE_FILE, STANCE_MODEL};
+use crate::stance::{Stance, SCORER_RULE_PREFIX, STANCE_FILE, STANCE_MODEL};
 
 thread_local! {
     static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
@@ -311,10 +311,11 @@ impl Detector {
     /// Applies a conversation (if any) to an outcome and makes the report.
     pub(crate) fn finish(
         &self,
-        outcome: Outcome,
+        mut outcome: Outcome,
         id: Option<&str>,
         state: Option<&mut ConversationState>,
     ) -> Report {
+        let message = outcome.message.take();
         let mut findings = self.inner.engine.resolve(outcome, id, state);
         if let Some(calibration) = &self.inner.calibration {
             for f in &mut findings {
@@ -322,10 +323,26 @@ impl Detector {
             }
         }
         let mut report = Report::from_findings(findings);
-        if let Some(stance) = &self.inner.engine.stance {
-            report.silence(|f| {
-                f.severity >= Severity::Medium && f.why.stance().is_some_and(|z| stance.silences(z))
-            });
+        if let (Some(stance), Some((text, speaker))) = (&self.inner.engine.stance, message) {
+            // Asked only of the findings the report keeps, once their severity is known.
+            let asked = |f: &Finding| f.severity >= Severity::Medium;
+            if report.findings.iter().any(asked) {
+                let scored = report
+                    .findings
+                    .iter()
+                    .any(|f| asked(f) && f.rule.starts_with(SCORER_RULE_PREFIX));
+                let view = stance.message(&text, scored);
+                for f in report.findings.iter_mut().filter(|f| asked(f)) {
+                    let logit = stance.logit(
+                        &view,
+                        (f.start, f.end),
+                        (&f.rule, f.category.as_str()),
+                        speaker,
+                    );
+                    f.why.set_stance(logit);
+                }
+                report.silence(|f| asked(f) && f.why.stance().is_some_and(|z| stance.silences(z)));
+            }
         }
         match self.inner.language {
             Lang::En => report,

@@ -17,9 +17,12 @@
 //! logit, `f32` bias, `f32` scale, `u32` length and the JSON of the features used, then
 //! `2^bits` weights as `i8`.
 
+use std::borrow::Cow;
+use std::cell::RefCell;
+
 use serde::Deserialize;
 
-use crate::normalize::fold;
+use crate::normalize::{fold_into, Folded};
 use crate::scorer::{fmix64, fnv1a, FNV_OFFSET, GRAM_SEEDS};
 use crate::Speaker;
 
@@ -116,16 +119,42 @@ impl Stance {
         logit < self.min_logit
     }
 
+    /// What every finding of one message shares: its characters, and the features of the
+    /// whole message (folded and hashed once, however many findings it has).
+    /// `scored`: whether a scorer's finding will be asked about (only those read the
+    /// message as a whole).
+    pub(crate) fn message<'t>(&self, text: &'t str, scored: bool) -> MessageView<'t> {
+        let folded = fold_window(text);
+        let mut message = Vec::new();
+        let mut whole = Vec::new();
+        if self.has("message") {
+            grams(&folded, "message", self.bits, &mut message);
+        }
+        if scored {
+            grams(&folded, "whole", self.bits, &mut whole);
+            whole.push(flag("whole", self.bits));
+            if self.has("question") && ends_as_question(&folded) {
+                whole.push(flag("q:whole", self.bits));
+            }
+        }
+        MessageView {
+            text,
+            chars: text.char_indices().collect(),
+            message,
+            whole,
+        }
+    }
+
     /// The logit that the speaker proposes what finding `rule` (of `category`) found at
-    /// `start..end` of `text`.
+    /// `start..end` of the message.
     pub(crate) fn logit(
         &self,
-        text: &str,
+        message: &MessageView<'_>,
         (start, end): (usize, usize),
         (rule, category): (&str, &str),
         speaker: Option<Speaker>,
     ) -> f32 {
-        let buckets = self.buckets(text, (start, end), (rule, category), speaker);
+        let buckets = self.buckets(message, (start, end), (rule, category), speaker);
         let sum: i32 = buckets
             .iter()
             .map(|&b| i32::from(self.weights.get(b).copied().unwrap_or(0)))
@@ -140,58 +169,58 @@ impl Stance {
     /// The distinct feature buckets of a finding (see the module documentation).
     fn buckets(
         &self,
-        text: &str,
+        view: &MessageView<'_>,
         (start, end): (usize, usize),
         (rule, category): (&str, &str),
         speaker: Option<Speaker>,
     ) -> Vec<usize> {
         let bits = self.bits;
         let mut out = Vec::new();
-        let chars: Vec<char> = text.chars().collect();
-        let s = text.get(..start).map_or(0, |t| t.chars().count());
-        let e = s + text.get(start..end).map_or(0, |t| t.chars().count());
+        let (text, chars) = (view.text, &view.chars);
+        // Character indices of the evidence (the offsets are on character boundaries).
+        let s = chars.partition_point(|&(i, _)| i < start);
+        let e = chars.partition_point(|&(i, _)| i < end);
         let n = chars.len();
-        let string = |from: usize, to: usize| -> String { chars[from..to].iter().collect() };
-        if rule.starts_with("scorer/") {
-            let message = fold_window(text);
-            grams(&message, "whole", bits, &mut out);
-            out.push(flag("whole", bits));
-            if self.has("question") && ends_as_question(&message) {
-                out.push(flag("q:whole", bits));
-            }
+        let byte = |k: usize| chars.get(k).map_or(text.len(), |&(i, _)| i);
+        let slice = |from: usize, to: usize| &text[byte(from)..byte(to)];
+        if rule.starts_with(SCORER_RULE_PREFIX) {
+            debug_assert!(
+                !view.whole.is_empty(),
+                "message() was told of no scorer finding"
+            );
+            out.extend_from_slice(&view.whole);
         } else {
+            let is_end = |k: usize| CLAUSE_END.contains(&chars[k].1);
             let mut a = s;
-            while a > 0 && !CLAUSE_END.contains(&chars[a - 1]) {
+            while a > 0 && !is_end(a - 1) {
                 a -= 1;
             }
             let mut b = e;
-            while b < n && !CLAUSE_END.contains(&chars[b]) {
+            while b < n && !is_end(b) {
                 b += 1;
             }
-            let (left, right) = (string(a, s), string(e, b));
+            let (left, right) = (slice(a, s), slice(e, b));
             if self.has("clause") {
-                let clause = format!("{}{PLACEHOLDER}{}", fold_window(&left), fold_window(&right));
+                let clause = format!("{}{PLACEHOLDER}{}", fold_window(left), fold_window(right));
                 grams(&clause, "clause", bits, &mut out);
             }
             if self.has("before") {
                 let before = format!(
                     "{}{PLACEHOLDER}",
-                    fold_window(&string(s.saturating_sub(WINDOW), s))
+                    fold_window(slice(s.saturating_sub(WINDOW), s))
                 );
                 grams(&before, "before", bits, &mut out);
             }
             if self.has("after") {
                 let after = format!(
                     "{PLACEHOLDER}{}",
-                    fold_window(&string(e, (e + WINDOW).min(n)))
+                    fold_window(slice(e, (e + WINDOW).min(n)))
                 );
                 grams(&after, "after", bits, &mut out);
             }
-            if self.has("message") {
-                grams(&fold_window(text), "message", bits, &mut out);
-            }
+            out.extend_from_slice(&view.message);
             if self.has("question") {
-                if (b < n && matches!(chars[b], '？' | '?')) || ends_as_question(&right) {
+                if (b < n && matches!(chars[b].1, '？' | '?')) || ends_as_question(right) {
                     out.push(flag("q:clause", bits));
                 }
                 if ends_as_question(text) {
@@ -223,9 +252,39 @@ impl Stance {
     }
 }
 
+/// Rule ids of the scorer's findings start with this.
+pub(crate) const SCORER_RULE_PREFIX: &str = "scorer/";
+
+/// One message as the stance stage reads it (see [`Stance::message`]).
+pub(crate) struct MessageView<'t> {
+    text: &'t str,
+    /// (byte offset, character) of every character.
+    chars: Vec<(usize, char)>,
+    /// Buckets of the whole message, for a rule's finding.
+    message: Vec<usize>,
+    /// Buckets of a scorer's finding, read as the whole message.
+    whole: Vec<usize>,
+}
+
 /// A window of text folded as the detector folds a message, line breaks first made spaces.
 fn fold_window(text: &str) -> String {
-    fold(&text.replace(['\r', '\n'], " ")).replace('\n', " ")
+    thread_local! {
+        // Folding buffers reused across windows: a finding folds several.
+        static SCRATCH: RefCell<Folded> = RefCell::new(Folded::default());
+    }
+    let text = if text.contains(['\r', '\n']) {
+        Cow::Owned(text.replace(['\r', '\n'], " "))
+    } else {
+        Cow::Borrowed(text)
+    };
+    SCRATCH.with_borrow_mut(|folded| {
+        fold_into(&text, folded);
+        if folded.text.contains('\n') {
+            folded.text.replace('\n', " ")
+        } else {
+            folded.text.clone()
+        }
+    })
 }
 
 /// True when `text`, without trailing white space, ends with a question character.
@@ -298,12 +357,13 @@ mod tests {
                 .iter()
                 .map(|b| b.as_u64().unwrap() as usize)
                 .collect();
+            let view = stance.message(text, rule.starts_with(SCORER_RULE_PREFIX));
             assert_eq!(
-                stance.buckets(text, span, (rule, category), speaker),
+                stance.buckets(&view, span, (rule, category), speaker),
                 want,
                 "{text}"
             );
-            let z = stance.logit(text, span, (rule, category), speaker);
+            let z = stance.logit(&view, span, (rule, category), speaker);
             let want_z = v["z_int8"].as_f64().unwrap() as f32;
             assert!((z - want_z).abs() < 1e-3, "{text}: {z} vs {want_z}");
             n += 1;

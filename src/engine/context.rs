@@ -16,9 +16,19 @@ pub(crate) struct Outcome {
     /// Indexes of the signal rules that fired, with the finding of a counted one that
     /// reports (built here, kept or dropped once the count is known).
     pub raised: Vec<(u32, Option<Finding>)>,
+    /// The message and its speaker, kept when it has findings for the stance stage, which
+    /// reads only the findings the report keeps.
+    pub message: Option<(String, Option<crate::Speaker>)>,
 }
 
 impl Outcome {
+    /// True when the message produced any finding, conditional or counted ones included.
+    pub(crate) fn has_findings(&self) -> bool {
+        !self.findings.is_empty()
+            || !self.conditional.is_empty()
+            || self.raised.iter().any(|(_, f)| f.is_some())
+    }
+
     /// True when applying a conversation could change or record anything.
     pub(crate) fn depends_on_conversation(&self) -> bool {
         !self.conditional.is_empty() || !self.raised.is_empty()
@@ -42,6 +52,7 @@ impl Engine {
             mut findings,
             conditional,
             raised,
+            ..
         } = outcome;
         if let Some(state) = state {
             for (mut finding, rule) in conditional {

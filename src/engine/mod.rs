@@ -230,23 +230,9 @@ impl Engine {
         if let Some(scorer) = &self.scorer {
             self.add_scored(scorer, turn, scratch, &mut outcome);
         }
-        // stance, asked of every finding here where the text is at hand; the report decides
-        // once the conversation and amounts have set the findings' severities
-        if let Some(stance) = &self.stance {
-            let findings = outcome
-                .findings
-                .iter_mut()
-                .chain(outcome.conditional.iter_mut().map(|(f, _)| f))
-                .chain(outcome.raised.iter_mut().filter_map(|(_, f)| f.as_mut()));
-            for f in findings {
-                let logit = stance.logit(
-                    turn.text,
-                    (f.start, f.end),
-                    (&f.rule, f.category.as_str()),
-                    turn.speaker,
-                );
-                f.why.set_stance(logit);
-            }
+        // stance: the report asks it of the findings it keeps (`Detector::finish`)
+        if self.stance.is_some() && outcome.has_findings() {
+            outcome.message = Some((turn.text.to_string(), turn.speaker));
         }
         outcome
     }
