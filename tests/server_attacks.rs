@@ -113,9 +113,20 @@ fn a_head_that_never_ends_times_out_and_does_not_block_shutdown() {
 /// the state was taken, scanned and put back unguarded: 119 of 161 survived.)
 #[test]
 fn concurrent_messages_to_one_conversation_lose_no_update() {
+    // over the size scanned in place, so every scan runs on the blocking pool
+    no_update_lost("亲 这个还有货吗 什么时候发货 ".repeat(200));
+}
+
+/// The same with short messages, scanned in place on the async workers unless another
+/// message holds the conversation, when they go to the blocking pool and wait their turn.
+#[test]
+fn concurrent_short_messages_to_one_conversation_lose_no_update() {
+    no_update_lost("亲 这个还有货吗 什么时候发货".to_string());
+}
+
+fn no_update_lost(chatter: String) {
     let s = Server::start(&[]);
     let port = s.port;
-    let chatter = "亲 这个还有货吗 什么时候发货 ".repeat(200);
     let senders: Vec<_> = (0..16)
         .map(|t| {
             let chatter = chatter.clone();

@@ -17,7 +17,7 @@ const BUCKETS: [f64; 12] = [
 #[derive(Debug, Default)]
 pub(super) struct Metrics {
     /// (route, status) -> requests.
-    requests: Mutex<BTreeMap<(String, u16), u64>>,
+    requests: Mutex<BTreeMap<(&'static str, u16), u64>>,
     /// Per bucket, requests that took at most its bound; then the total count and seconds.
     latency: [AtomicU64; BUCKETS.len()],
     latency_count: AtomicU64,
@@ -41,9 +41,9 @@ pub(super) struct StoreFacts {
 
 impl Metrics {
     /// One request answered.
-    pub(super) fn request(&self, route: &str, status: u16, took: Duration) {
+    pub(super) fn request(&self, route: &'static str, status: u16, took: Duration) {
         if let Ok(mut map) = self.requests.lock() {
-            *map.entry((route.to_string(), status)).or_default() += 1;
+            *map.entry((route, status)).or_default() += 1;
         }
         let secs = took.as_secs_f64();
         for (bucket, bound) in self.latency.iter().zip(BUCKETS) {

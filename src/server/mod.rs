@@ -19,8 +19,9 @@
 //! Explanations and category names are written in the language of the request's
 //! `Accept-Language` (`zh-CN` or `en`), else in the service's (`--lang`).
 //!
-//! Under attack: scans run off the async runtime, at most two per core at once, each bounded
-//! by the request timeout; messages to one conversation are scanned one at a time, so no
+//! Under attack: scans of bodies over 4 KiB run off the async runtime, at most two per core at
+//! once, each bounded by the request timeout (a smaller body is scanned in place: its scan
+//! costs less than the hand-off); messages to one conversation are scanned one at a time, so no
 //! update is lost; request heads are checked before the HTTP layer reads them (see `guard`);
 //! the conversation store is bounded in count and in bytes; one reload runs at a time; tokens
 //! are compared in constant time. Each request is logged as one `tracing` event.
