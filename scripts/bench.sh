@@ -10,6 +10,12 @@ cargo run --release --quiet --example gen_corpus -- --lines 1000000 --seed 7 > "
 cargo run --release --quiet --example gen_corpus -- --bytes 1000000000 --seed 7 > "$out/chat-1g.jsonl"
 head -c 10000000 "$out/chat-1g.jsonl" | head -n -1 > "$out/chat-10m.jsonl"
 
+if [ -d ../shared/bench ]; then
+  echo "== the shared references (ratios.sh): default, then rules only"
+  ../shared/bench/ratios.sh target/release/scamscan target/bench-ref | tee "$out/ratios.txt"
+  ../shared/bench/ratios.sh target/release/scamscan target/bench-ref -- --no-scorer | tee -a "$out/ratios.txt"
+fi
+
 echo "== criterion (build, message, normalize, pipeline vs baselines, threads, lexicon size)"
 cargo bench --bench scan 2>&1 | tee "$out/criterion.txt"
 echo "== latency percentiles"
@@ -56,4 +62,11 @@ if python3 -c "import jieba, ahocorasick" 2>/dev/null; then
 else
   echo "jieba or pyahocorasick missing: pip install jieba pyahocorasick"
   python3 scripts/bench_chart.py
+fi
+
+echo "== the Python package and Spark (needs pip install ./python and pyspark in target/pyenv)"
+if [ -x target/pyenv/bin/python ] && target/pyenv/bin/python -c "import scamscan" 2>/dev/null; then
+  target/pyenv/bin/python scripts/bench_python.py | tee "$out/python-package.txt"
+else
+  echo "target/pyenv has no scamscan package: see .ci/run"
 fi
