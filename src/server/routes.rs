@@ -1,4 +1,5 @@
-//! The service's handlers: scanning runs on the blocking pool, never on the async runtime.
+//! The service's handlers: a small body is scanned on the async worker that received it, a
+//! larger one on the blocking pool, so no scan holds the async runtime for long.
 
 use std::collections::HashMap;
 use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
