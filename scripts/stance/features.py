@@ -1,6 +1,7 @@
 """Stance features: hashed character n-grams of windows around a finding's hit.
 
-Everything here is meant to be reimplemented in Rust byte for byte; see REPORT.md section D.
+Everything here is meant to be reimplemented in Rust byte for byte; docs/stance.md describes the
+model and src/stance.rs is the port.
 
 Definitions (characters = Unicode scalar values, i.e. Rust `char`s of the ORIGINAL text):
 
@@ -26,9 +27,11 @@ not be found) has no placeholder: its clause window is the whole message, and a 
 """
 import os
 import subprocess
+import sys
 
-M64 = 0xFFFFFFFFFFFFFFFF
-GRAM_SEEDS = [0, 0x9e3779b97f4a7c15, 0xc2b2ae3d27d4eb4f, 0x165667b19e3779f9]
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from ngram_hash import GRAM_SEEDS, M64, fmix64, fnv1a, rotl  # noqa: E402,F401
+
 PLACEHOLDER = "\u0001"
 # The detector's folding, exactly: `cargo build --release --example fold_texts` first.
 FOLD = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
@@ -45,27 +48,6 @@ QUESTION_END = set("？?吗嘛呢么麼嗎咩")
 # U+001C..U+001F).
 WHITESPACE = set(chr(c) for c in [*range(0x09, 0x0E), 0x20, 0x85, 0xA0, 0x1680,
                                   *range(0x2000, 0x200B), 0x2028, 0x2029, 0x202F, 0x205F, 0x3000])
-
-
-def fnv1a(data: bytes) -> int:
-    h = 0xcbf29ce484222325
-    for b in data:
-        h ^= b
-        h = (h * 0x100000001b3) & M64
-    return h
-
-
-def fmix64(k: int) -> int:
-    k ^= k >> 33
-    k = (k * 0xff51afd7ed558ccd) & M64
-    k ^= k >> 33
-    k = (k * 0xc4ceb9fe1a85ec53) & M64
-    return k ^ (k >> 33)
-
-
-def rotl(x: int, r: int) -> int:
-    r %= 64
-    return ((x << r) | (x >> (64 - r))) & M64 if r else x
 
 
 _char_hash = {}
