@@ -100,6 +100,23 @@ impl SignalKey {
     }
 }
 
+/// Signals named `found.<category>` are raised by the detector, not by a rule: by every
+/// message with a finding of that category at `medium` or above, kept per speaker, so that a
+/// rule requiring one fires only on a later message of the same speaker (who keeps pushing
+/// the step they were found taking).
+pub(crate) const FOUND_PREFIX: &str = "found.";
+
+/// The key of `found.<category>` as raised by `speaker`.
+pub(crate) fn found_signal(category: crate::Category, speaker: Option<Speaker>) -> SignalKey {
+    SignalKey::of(&found_name(category, speaker))
+}
+
+/// The name [`found_signal`] hashes.
+pub(crate) fn found_name(category: crate::Category, speaker: Option<Speaker>) -> String {
+    let speaker = speaker.map_or("unknown", Speaker::as_str);
+    format!("{FOUND_PREFIX}{}.{speaker}", category.as_str())
+}
+
 /// First bytes of [`ConversationState::to_bytes`]: a tag and the format's version.
 const STATE_MAGIC: &[u8] = b"SCS\x01";
 

@@ -6,14 +6,14 @@ use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use crate::confidence::{Calibration, CALIBRATION_FILE};
-use crate::conversation::{Conversation, ConversationState, Speaker, Turn};
+use crate::conversation::{found_signal, Conversation, ConversationState, Speaker, Turn};
 use crate::engine::{Engine, Outcome, Scratch, DEFAULT_LARGE_AMOUNT};
 use crate::error::Error;
 use crate::lang::Lang;
 use crate::lexicon::schema::ExampleSchema;
 use crate::lexicon::{builtin_sources, read_dir_sources, LexiconSet, LexiconSource, Rule};
 use crate::redact::{self, RedactOptions};
-use crate::report::{Finding, Report, Severity};
+use crate::report::{Category, Finding, Report, Severity};
 use crate::scorer::{fnv1a, Scorer, FNV_OFFSET, SCORER_FILE, SCORER_MODEL};
 use crate::stance::{Stance, SCORER_RULE_PREFIX, STANCE_FILE, STANCE_MODEL};
 
@@ -316,7 +316,9 @@ impl Detector {
         state: Option<&mut ConversationState>,
     ) -> Report {
         let message = outcome.message.take();
-        let mut findings = self.inner.engine.resolve(outcome, id, state);
+        let speaker = outcome.speaker;
+        let mut state = state;
+        let mut findings = self.inner.engine.resolve(outcome, id, state.as_deref_mut());
         if let Some(calibration) = &self.inner.calibration {
             for f in &mut findings {
                 f.confidence = Some(calibration.of(f));
@@ -342,6 +344,21 @@ impl Detector {
                     f.why.set_stance(logit);
                 }
                 report.silence(|f| asked(f) && f.why.stance().is_some_and(|z| stance.silences(z)));
+            }
+        }
+        if let Some(state) = state {
+            // What the speaker was found doing, for their later messages (`found.<category>`).
+            let id = id.map_or_else(|| state.messages().to_string(), str::to_string);
+            let mut found: Vec<Category> = report
+                .findings
+                .iter()
+                .filter(|f| f.severity >= Severity::Medium)
+                .map(|f| f.category)
+                .collect();
+            found.sort_unstable();
+            found.dedup();
+            for category in found {
+                state.raise(found_signal(category, speaker), &id);
             }
         }
         match self.inner.language {

@@ -229,3 +229,56 @@ fn scan_by_conversation_gives_one_verdict_per_conversation() {
     let quiet = verdicts.iter().find(|v| v["flagged"] == 0).unwrap();
     assert_eq!(quiet["severity"], "none");
 }
+
+/// `found.<category>` is what a speaker was found doing: a rule requiring it fires on a later
+/// message of that speaker only, names the earlier message in `context`, survives saving the
+/// state, and no rule may raise such a signal itself or require an unknown category.
+#[test]
+fn found_signals_follow_the_speaker() {
+    let lexicon = "[[rules]]\nid = \"deposit_first/ask\"\ncategory = \"deposit_first\"\nexplanation = \"asks for a deposit\"\npattern = \"先交定金\"\n\n[[rules]]\nid = \"deposit_first/press\"\ncategory = \"deposit_first\"\nseverity = \"medium\"\nexplanation = \"presses for it\"\nrequires = [\"found.deposit_first\"]\npattern = \"快点\"\n";
+    let d = scamscan::Detector::builder()
+        .without_builtin()
+        .scorer(false)
+        .stance(false)
+        .lexicon_text("user.toml", lexicon)
+        .build()
+        .unwrap();
+    let turn = |id, speaker, text| Turn {
+        id: Some(id),
+        speaker: Some(speaker),
+        text,
+    };
+    let mut state = scamscan::ConversationState::new();
+    assert!(d
+        .scan_turn(turn("m1", Speaker::Buyer, "快点"), &mut state)
+        .findings
+        .is_empty());
+    assert_eq!(
+        d.scan_turn(turn("m2", Speaker::Seller, "先交定金"), &mut state)
+            .findings
+            .len(),
+        1
+    );
+    // the other side pressing is not the same speaker
+    assert!(d
+        .scan_turn(turn("m3", Speaker::Buyer, "快点"), &mut state)
+        .findings
+        .is_empty());
+    let mut state = scamscan::ConversationState::from_bytes(&state.to_bytes()).unwrap();
+    let r = d.scan_turn(turn("m4", Speaker::Seller, "快点"), &mut state);
+    assert_eq!(r.findings.len(), 1, "{r:?}");
+    assert_eq!(r.findings[0].rule, "deposit_first/press");
+    assert_eq!(r.findings[0].context, ["m2"]);
+
+    for (text, says) in [
+        ("[[rules]]\nid = \"signal/x\"\nsignal = \"found.deposit_first\"\npattern = \"定金\"\n", "raised by the detector"),
+        ("[[rules]]\nid = \"deposit_first/x\"\ncategory = \"deposit_first\"\nexplanation = \"x\"\nrequires = [\"found.no_such\"]\npattern = \"定金\"\n", "unknown category"),
+    ] {
+        let e = scamscan::Detector::builder()
+            .without_builtin()
+            .lexicon_text("user.toml", text)
+            .build()
+            .expect_err("refused");
+        assert!(e.to_string().contains(says), "{e}");
+    }
+}

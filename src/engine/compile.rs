@@ -10,14 +10,16 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::{cue, CompiledPattern, Engine, Links, Use, DEFAULT_LARGE_AMOUNT};
-use crate::conversation::SignalKey;
+use super::{cue, CompiledPattern, Engine, Links, Required, Use, DEFAULT_LARGE_AMOUNT};
+use crate::conversation::{found_name, SignalKey, FOUND_PREFIX};
 use crate::error::Error;
 use crate::lexicon::pattern::{Alt, RawPattern, TokenKind};
 use crate::lexicon::LexiconSet;
 use crate::matcher::Matcher;
 use crate::normalize::{fold, is_han};
+use crate::report::Category;
 use crate::segment::Segmenter;
+use crate::Speaker;
 
 /// Most alias kinds a lexicon may name (a kind is stored in a byte).
 const MAX_ALIAS_KINDS: usize = 250;
@@ -165,6 +167,15 @@ impl<'a> Compiler<'a> {
                     gaps: raw.gaps.clone(),
                 });
             }
+            if let Some(name) = def
+                .signal
+                .as_deref()
+                .filter(|n| n.starts_with(FOUND_PREFIX))
+            {
+                return Err(err(format!(
+                    "signal {name:?}: names starting with {FOUND_PREFIX:?} are raised by the detector"
+                )));
+            }
             // Signals named by `requires` and `not_after` must be raised by some rule.
             let raised_by_some_rule = |names: &[String], what: &str| {
                 names
@@ -175,7 +186,18 @@ impl<'a> Compiler<'a> {
                     })
                     .collect::<Result<Vec<SignalKey>, Error>>()
             };
-            let requires = raised_by_some_rule(&def.requires, "requires signal")?;
+            let requires = def
+                .requires
+                .iter()
+                .map(|name| match name.strip_prefix(FOUND_PREFIX) {
+                    Some(category) => category
+                        .parse::<Category>()
+                        .map(Required::Found)
+                        .map_err(|e| err(format!("requires {name:?}: {e}"))),
+                    None => raised_by_some_rule(std::slice::from_ref(name), "requires signal")
+                        .map(|keys| Required::Signal(keys[0])),
+                })
+                .collect::<Result<Vec<Required>, Error>>()?;
             let not_after = raised_by_some_rule(&def.not_after, "not_after names signal")?;
             self.links.push(Links {
                 signal: def.signal.as_deref().map(SignalKey::of),
@@ -373,8 +395,22 @@ impl<'a> Compiler<'a> {
 /// confused, so such a lexicon is refused.
 fn signal_keys_are_distinct(raised: &HashSet<&str>, set: &LexiconSet) -> Result<(), Error> {
     let mut seen: HashMap<SignalKey, &str> = HashMap::new();
+    let found: Vec<String> = Category::ALL
+        .into_iter()
+        .flat_map(|c| {
+            [
+                None,
+                Some(Speaker::Buyer),
+                Some(Speaker::Seller),
+                Some(Speaker::Agent),
+                Some(Speaker::System),
+            ]
+            .map(|speaker| found_name(c, speaker))
+        })
+        .collect();
     let mut names: Vec<&str> = raised.iter().copied().collect();
     names.sort_unstable();
+    names.extend(found.iter().map(String::as_str));
     for name in names {
         match seen.insert(SignalKey::of(name), name) {
             Some(other) if other != name => {

@@ -1,8 +1,8 @@
 //! The context stage: a message's outcome applied to its conversation (findings that need an
 //! earlier signal, counted signals, the signals it raises), then the large-amount raise.
 
-use super::Engine;
-use crate::conversation::{ConversationState, SignalKey};
+use super::{Engine, Required};
+use crate::conversation::{found_signal, ConversationState, SignalKey};
 use crate::lang::Lang;
 use crate::report::Finding;
 
@@ -19,6 +19,8 @@ pub(crate) struct Outcome {
     /// The message and its speaker, kept when it has findings for the stance stage, which
     /// reads only the findings the report keeps.
     pub message: Option<(String, Option<crate::Speaker>)>,
+    /// Who wrote the message.
+    pub speaker: Option<crate::Speaker>,
 }
 
 impl Outcome {
@@ -29,9 +31,10 @@ impl Outcome {
             || self.raised.iter().any(|(_, f)| f.is_some())
     }
 
-    /// True when applying a conversation could change or record anything.
+    /// True when applying a conversation could change or record anything (a finding
+    /// records its category for the speaker's later messages).
     pub(crate) fn depends_on_conversation(&self) -> bool {
-        !self.conditional.is_empty() || !self.raised.is_empty()
+        !self.conditional.is_empty() || !self.raised.is_empty() || !self.findings.is_empty()
     }
 }
 
@@ -52,12 +55,13 @@ impl Engine {
             mut findings,
             conditional,
             raised,
+            speaker,
             ..
         } = outcome;
         if let Some(state) = state {
             for (mut finding, rule) in conditional {
                 let requires = &self.links[rule as usize].requires;
-                if let Some(from) = requires.iter().find_map(|&sig| state.signal(sig)) {
+                if let Some(from) = requires.iter().find_map(|&r| earlier(r, speaker, state)) {
                     finding.context.push(from.to_string());
                     findings.push(finding);
                 }
@@ -65,7 +69,7 @@ impl Engine {
             state.seen += 1;
             if !raised.is_empty() {
                 let id = id.map_or_else(|| state.seen.to_string(), str::to_string);
-                self.count_signals(raised, &id, state, &mut findings);
+                self.count_signals(raised, &id, speaker, state, &mut findings);
             }
         }
         if let Some(limit) = self.large_amount {
@@ -85,6 +89,7 @@ impl Engine {
         &self,
         raised: Vec<(u32, Option<Finding>)>,
         id: &str,
+        speaker: Option<crate::Speaker>,
         state: &mut ConversationState,
         findings: &mut Vec<Finding>,
     ) {
@@ -92,7 +97,10 @@ impl Engine {
         for (rule, _) in &raised {
             let rule = &self.links[*rule as usize];
             let allowed = rule.requires.is_empty()
-                || rule.requires.iter().any(|&sig| state.signal(sig).is_some());
+                || rule
+                    .requires
+                    .iter()
+                    .any(|&r| earlier(r, speaker, state).is_some());
             if let (Some(sig), true) = (rule.signal, allowed) {
                 if !now.contains(&sig) {
                     now.push(sig);
@@ -128,5 +136,17 @@ impl Engine {
         for sig in now {
             state.raise(sig, id);
         }
+    }
+}
+
+/// The id of the latest earlier message that satisfies `required` for a message of `speaker`.
+fn earlier(
+    required: Required,
+    speaker: Option<crate::Speaker>,
+    state: &ConversationState,
+) -> Option<&str> {
+    match required {
+        Required::Signal(key) => state.signal(key),
+        Required::Found(category) => state.signal(found_signal(category, speaker)),
     }
 }

@@ -61,13 +61,32 @@ struct CompiledPattern {
     gaps: Vec<Gap>,
 }
 
+/// A signal a rule requires.
+#[derive(Clone, Copy, Debug)]
+enum Required {
+    /// One a rule raised in an earlier message.
+    Signal(SignalKey),
+    /// `found.<category>`: an earlier message of this message's speaker had a finding of the
+    /// category (see [`crate::conversation::FOUND_PREFIX`]).
+    Found(crate::Category),
+}
+
+impl Links {
+    /// True for a rule that requires what its speaker was found doing (`found.<category>`).
+    fn continues(&self) -> bool {
+        self.requires
+            .iter()
+            .any(|r| matches!(r, Required::Found(_)))
+    }
+}
+
 /// The conversation signals of a rule, by key (see [`SignalKey`]).
 #[derive(Debug)]
 struct Links {
     /// The signal the rule raises.
     signal: Option<SignalKey>,
     /// Signals one of which an earlier message must have raised.
-    requires: Vec<SignalKey>,
+    requires: Vec<Required>,
     /// Signals after which the rule reports nothing.
     not_after: Vec<SignalKey>,
 }
@@ -218,7 +237,10 @@ impl Engine {
         // candidates, rules, verdict
         scratch.cues.clear();
         scratch.matches.clear();
-        let mut outcome = Outcome::default();
+        let mut outcome = Outcome {
+            speaker: turn.speaker,
+            ..Outcome::default()
+        };
         if self.find_candidates(scratch) {
             scratch.folded.build_maps();
             while self.next_batch(scratch) {

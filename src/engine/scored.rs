@@ -44,11 +44,20 @@ impl Engine {
             return;
         }
         folded.build_maps();
+        // A rule that presses a step the speaker was found taking earlier (`found.<category>`)
+        // does not stand in for the scorer: without that earlier finding it reports nothing.
+        let links = &self.links;
         let reported = |category: Category, outcome: &Outcome| {
             outcome
                 .findings
                 .iter()
-                .chain(outcome.conditional.iter().map(|(f, _)| f))
+                .chain(
+                    outcome
+                        .conditional
+                        .iter()
+                        .filter(|(_, rule)| !links[*rule as usize].continues())
+                        .map(|(f, _)| f),
+                )
                 .chain(outcome.raised.iter().filter_map(|(_, f)| f.as_ref()))
                 .any(|f| f.category == category)
         };
