@@ -10,6 +10,7 @@ use pyo3::types::{PyBytes, PyList, PyTuple};
 use scamscan::batch::{scan_records, ConversationMap, DEFAULT_MAX_CONVERSATIONS};
 use scamscan::io::{FieldMap, Record, RecordError};
 use scamscan::redact::{RedactOptions, Redaction};
+use scamscan::summary::ConversationVerdicts;
 use scamscan::{ConversationState, Lang, Severity, Speaker, Turn};
 
 use crate::columns::ColumnScanner;
@@ -153,6 +154,60 @@ impl Detector {
             }
         }
         self.scan_chunk(py, &mut chunk, pool.as_ref(), &mut conversations, &out)?;
+        Ok(out)
+    }
+
+    /// verdicts(records, threads=None) -> list[dict]
+    ///
+    /// One dict per conversation, in the order conversations first appear: exactly what
+    /// ``scamscan scan --by-conversation`` writes for the same records (``conversation``,
+    /// ``severity``, ``messages``, ``flagged``, ``categories`` in the order they appeared, the
+    /// ``evidence`` chain of message ids and spans, and a one-line ``explanation`` in the
+    /// detector's language). Records are read as by ``scan_many``; a record without a
+    /// conversation is a conversation of its own. A record that cannot be read gives
+    /// ``{"line": n, "error": "..."}`` after the verdicts.
+    #[pyo3(signature = (records, threads = None))]
+    fn verdicts<'py>(
+        &self,
+        py: Python<'py>,
+        records: &Bound<'py, PyAny>,
+        threads: Option<usize>,
+    ) -> PyResult<Bound<'py, PyList>> {
+        let pool = thread_pool(threads)?;
+        let fields = FieldMap::default();
+        let mut conversations = ConversationMap::new(DEFAULT_MAX_CONVERSATIONS);
+        let mut verdicts = ConversationVerdicts::default();
+        let mut failed = Vec::new();
+        let mut chunk: Vec<Result<Record<'static>, RecordError>> = Vec::with_capacity(CHUNK);
+        let mut items = records.try_iter()?.enumerate().peekable();
+        while let Some((index, item)) = items.next() {
+            chunk.push(records::read(&item?, index, &fields)?);
+            if chunk.len() == CHUNK || items.peek().is_none() {
+                let (good, bad): (Vec<_>, Vec<_>) = chunk.drain(..).partition(Result::is_ok);
+                let good: Vec<Record<'static>> = good.into_iter().flatten().collect();
+                failed.extend(bad.into_iter().filter_map(Result::err));
+                let reports = py.detach(|| match pool.as_ref() {
+                    Some(pool) => {
+                        pool.install(|| scan_records(&self.inner, &good, &mut conversations))
+                    }
+                    None => scan_records(&self.inner, &good, &mut conversations),
+                });
+                for (record, report) in good.iter().zip(&reports) {
+                    let (conversation, id) = (record.conversation.as_deref(), record.id.as_deref());
+                    verdicts.add(conversation, id, record.line, report);
+                }
+            }
+        }
+        let out = PyList::empty(py);
+        let loads = py.import("json")?.getattr("loads")?;
+        for verdict in verdicts.finish_in(self.inner.language()) {
+            let json = serde_json::to_string(&verdict)
+                .map_err(|e| PyValueError::new_err(e.to_string()))?;
+            out.append(loads.call1((json,))?)?;
+        }
+        for e in failed {
+            out.append(error_dict(py, e.line, &e.message)?)?;
+        }
         Ok(out)
     }
 
