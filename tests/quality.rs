@@ -201,6 +201,69 @@ fn halves_are_the_whole_set_split() {
     }
 }
 
+/// Every writer's `build.py` (held-out sets, stance lines) rewrites the file kept beside it
+/// byte for byte, so the data can be regenerated and reviewed from its source.
+#[test]
+fn generators_rewrite_their_files() {
+    let mut scripts = Vec::new();
+    for folder in ["heldout", "stance"] {
+        find_named(&data().join(folder), "build.py", &mut scripts);
+    }
+    assert!(scripts.len() >= 6, "build.py scripts: {scripts:?}");
+    for script in scripts {
+        let work = std::env::temp_dir().join(format!(
+            "scamscan-build-{}-{}",
+            std::process::id(),
+            script
+                .parent()
+                .unwrap()
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+        ));
+        std::fs::create_dir_all(&work).unwrap();
+        std::fs::copy(&script, work.join("build.py")).unwrap();
+        let done = std::process::Command::new("python3")
+            .arg("build.py")
+            .current_dir(&work)
+            .output()
+            .expect("python3 runs");
+        assert!(
+            done.status.success(),
+            "{}: {}",
+            script.display(),
+            String::from_utf8_lossy(&done.stderr)
+        );
+        let mut written = 0;
+        for entry in std::fs::read_dir(&work).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|x| x == "jsonl") {
+                let kept = script.parent().unwrap().join(path.file_name().unwrap());
+                assert!(
+                    std::fs::read(&path).unwrap() == std::fs::read(&kept).unwrap(),
+                    "{} does not rewrite {}",
+                    script.display(),
+                    kept.display()
+                );
+                written += 1;
+            }
+        }
+        assert!(written > 0, "{} wrote no .jsonl", script.display());
+        std::fs::remove_dir_all(&work).unwrap();
+    }
+}
+
+fn find_named(dir: &Path, name: &str, out: &mut Vec<std::path::PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            find_named(&path, name, out);
+        } else if path.file_name().is_some_and(|n| n == name) {
+            out.push(path);
+        }
+    }
+}
+
 fn collect_jsonl(dir: &Path, out: &mut BTreeSet<String>) {
     for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();
