@@ -1,7 +1,7 @@
 """Data for the stance model: candidate findings of the detector, labelled.
 
 Reads only: tests/data/heldout/*/tune.jsonl, tests/data/probes/*.jsonl,
-tests/data/stance/stance.jsonl (never a sealed or whole file).
+tests/data/stance/*.jsonl (never a sealed or whole file).
 
 An *example* is one candidate finding: the original message text, the hit's character span
 (converted from the finding's UTF-8 byte offsets), the speaker role, the category, the rule,
@@ -30,7 +30,8 @@ def probe_files():
     return sorted(glob.glob(os.path.join(DATA, "probes", "*.jsonl")))
 
 
-STANCE_FILE = os.path.join(DATA, "stance", "stance.jsonl")
+# Every file of single-stance lines (tests/data/stance/*.jsonl), each with its writer's brief.
+STANCE_FILES = sorted(glob.glob(os.path.join(DATA, "stance", "*.jsonl")))
 
 
 def set_name(path):
@@ -113,13 +114,13 @@ def _substrings(text):
 
 
 def stance_examples(relocate=True):
-    """One example per stance.jsonl line: y = stance == propose. The hit is the detector's
+    """One example per line of the stance files: y = stance == propose. The hit is the detector's
     medium+ finding of the line's category (the first, by start). When there is none and
     `relocate` is on, every substring of the text is scanned and the finding of the line's
     category found in the longest substring (ties: earliest) is taken, offset back into the
     text (rules only, no scorer): where the rule fires once the words that silenced it are cut away. When that finds
     nothing either, the whole text is the hit (`how` = "whole")."""
-    recs = load(STANCE_FILE)
+    recs = [r for path in STANCE_FILES for r in load(path)]
     outs = scan_records([{k: r[k] for k in ("id", "speaker", "text")} for r in recs])
     exs, todo = [], []
     for i, (r, o) in enumerate(zip(recs, outs)):
