@@ -142,18 +142,17 @@ impl Detector {
         records: &Bound<'py, PyAny>,
         threads: Option<usize>,
     ) -> PyResult<Bound<'py, PyList>> {
-        let pool = thread_pool(threads)?;
-        let fields = FieldMap::default();
-        let mut conversations = ConversationMap::new(DEFAULT_MAX_CONVERSATIONS);
         let out = PyList::empty(py);
-        let mut chunk: Vec<Result<Record<'static>, RecordError>> = Vec::with_capacity(CHUNK);
-        for (index, item) in records.try_iter()?.enumerate() {
-            chunk.push(records::read(&item?, index, &fields)?);
-            if chunk.len() == CHUNK {
-                self.scan_chunk(py, &mut chunk, pool.as_ref(), &mut conversations, &out)?;
-            }
-        }
-        self.scan_chunk(py, &mut chunk, pool.as_ref(), &mut conversations, &out)?;
+        self.scan_each(py, records, threads, |scanned| match scanned {
+            Ok((record, report)) => out.append(output_dict(
+                py,
+                record.id.as_deref(),
+                Some(record.line),
+                record.conversation.as_deref(),
+                report,
+            )?),
+            Err(e) => out.append(error_dict(py, e.line, &e.message)?),
+        })?;
         Ok(out)
     }
 
@@ -173,31 +172,20 @@ impl Detector {
         records: &Bound<'py, PyAny>,
         threads: Option<usize>,
     ) -> PyResult<Bound<'py, PyList>> {
-        let pool = thread_pool(threads)?;
-        let fields = FieldMap::default();
-        let mut conversations = ConversationMap::new(DEFAULT_MAX_CONVERSATIONS);
         let mut verdicts = ConversationVerdicts::default();
         let mut failed = Vec::new();
-        let mut chunk: Vec<Result<Record<'static>, RecordError>> = Vec::with_capacity(CHUNK);
-        let mut items = records.try_iter()?.enumerate().peekable();
-        while let Some((index, item)) = items.next() {
-            chunk.push(records::read(&item?, index, &fields)?);
-            if chunk.len() == CHUNK || items.peek().is_none() {
-                let (good, bad): (Vec<_>, Vec<_>) = chunk.drain(..).partition(Result::is_ok);
-                let good: Vec<Record<'static>> = good.into_iter().flatten().collect();
-                failed.extend(bad.into_iter().filter_map(Result::err));
-                let reports = py.detach(|| match pool.as_ref() {
-                    Some(pool) => {
-                        pool.install(|| scan_records(&self.inner, &good, &mut conversations))
-                    }
-                    None => scan_records(&self.inner, &good, &mut conversations),
-                });
-                for (record, report) in good.iter().zip(&reports) {
-                    let (conversation, id) = (record.conversation.as_deref(), record.id.as_deref());
-                    verdicts.add(conversation, id, record.line, report);
-                }
+        self.scan_each(py, records, threads, |scanned| {
+            match scanned {
+                Ok((record, report)) => verdicts.add(
+                    record.conversation.as_deref(),
+                    record.id.as_deref(),
+                    record.line,
+                    report,
+                ),
+                Err(e) => failed.push((e.line, e.message.clone())),
             }
-        }
+            Ok(())
+        })?;
         let out = PyList::empty(py);
         let loads = py.import("json")?.getattr("loads")?;
         for verdict in verdicts.finish_in(self.inner.language()) {
@@ -205,8 +193,8 @@ impl Detector {
                 .map_err(|e| PyValueError::new_err(e.to_string()))?;
             out.append(loads.call1((json,))?)?;
         }
-        for e in failed {
-            out.append(error_dict(py, e.line, &e.message)?)?;
+        for (line, message) in failed {
+            out.append(error_dict(py, line, &message)?)?;
         }
         Ok(out)
     }
@@ -317,42 +305,45 @@ impl Detector {
 impl Detector {
     /// Scans a chunk of read records (with the GIL released) and appends their dicts to
     /// `out`; the chunk is left empty.
-    fn scan_chunk(
+    /// Reads `records` a chunk at a time, scans each chunk in parallel with the GIL released
+    /// (conversations carried across chunks), and hands every record's report, or the reason
+    /// it could not be read, to `sink` in input order.
+    fn scan_each<'py>(
         &self,
-        py: Python<'_>,
-        chunk: &mut Vec<Result<Record<'static>, RecordError>>,
-        pool: Option<&rayon::ThreadPool>,
-        conversations: &mut ConversationMap,
-        out: &Bound<'_, PyList>,
+        py: Python<'py>,
+        records: &Bound<'py, PyAny>,
+        threads: Option<usize>,
+        mut sink: impl FnMut(
+            Result<(&Record<'static>, &scamscan::Report), &RecordError>,
+        ) -> PyResult<()>,
     ) -> PyResult<()> {
-        let mut good = Vec::with_capacity(chunk.len());
-        let mut failed = Vec::new();
-        for item in chunk.drain(..) {
-            match item {
-                Ok(record) => good.push(record),
-                Err(e) => failed.push(e),
+        let pool = thread_pool(threads)?;
+        let fields = FieldMap::default();
+        let mut conversations = ConversationMap::new(DEFAULT_MAX_CONVERSATIONS);
+        let mut chunk: Vec<Result<Record<'static>, RecordError>> = Vec::with_capacity(CHUNK);
+        let mut items = records.try_iter()?.enumerate().peekable();
+        while let Some((index, item)) = items.next() {
+            chunk.push(records::read(&item?, index, &fields)?);
+            if chunk.len() < CHUNK && items.peek().is_some() {
+                continue;
             }
-        }
-        let reports = py.detach(|| match pool {
-            Some(pool) => pool.install(|| scan_records(&self.inner, &good, conversations)),
-            None => scan_records(&self.inner, &good, conversations),
-        });
-        // Both lists are in input order: merged by line, each record is written in its place.
-        let mut failed = failed.into_iter().peekable();
-        for (record, report) in good.iter().zip(&reports) {
-            while let Some(e) = failed.next_if(|e| e.line < record.line) {
-                out.append(error_dict(py, e.line, &e.message)?)?;
+            let (good, failed): (Vec<_>, Vec<_>) = chunk.drain(..).partition(Result::is_ok);
+            let good: Vec<Record<'static>> = good.into_iter().flatten().collect();
+            let reports = py.detach(|| match pool.as_ref() {
+                Some(pool) => pool.install(|| scan_records(&self.inner, &good, &mut conversations)),
+                None => scan_records(&self.inner, &good, &mut conversations),
+            });
+            // Both lists are in input order: merged by line, each record comes in its place.
+            let mut failed = failed.iter().filter_map(|r| r.as_ref().err()).peekable();
+            for (record, report) in good.iter().zip(&reports) {
+                while let Some(e) = failed.next_if(|e| e.line < record.line) {
+                    sink(Err(e))?;
+                }
+                sink(Ok((record, report)))?;
             }
-            out.append(output_dict(
-                py,
-                record.id.as_deref(),
-                Some(record.line),
-                record.conversation.as_deref(),
-                report,
-            )?)?;
-        }
-        for e in failed {
-            out.append(error_dict(py, e.line, &e.message)?)?;
+            for e in failed {
+                sink(Err(e))?;
+            }
         }
         Ok(())
     }
