@@ -1,7 +1,7 @@
 """Data for the stance model: candidate findings of the detector, labelled.
 
 Reads only: tests/data/heldout/*/tune.jsonl, tests/data/probes/*.jsonl,
-tests/data/stance/*.jsonl (never a sealed or whole file).
+the stance files of STANCE_FILES (never a sealed or whole file).
 
 An *example* is one candidate finding: the original message text, the hit's character span
 (converted from the finding's UTF-8 byte offsets), the speaker role, the category, the rule,
@@ -30,8 +30,10 @@ def probe_files():
     return sorted(glob.glob(os.path.join(DATA, "probes", "*.jsonl")))
 
 
-# Every file of single-stance lines (tests/data/stance/*.jsonl), each with its writer's brief.
-STANCE_FILES = sorted(glob.glob(os.path.join(DATA, "stance", "*.jsonl")))
+# The files of single-stance lines the shipped model learns from. stance/hard/stance-hard.jsonl
+# is not among them: left out one set at a time it lost caught scams (docs/stance.md);
+# `cross_validate.py tests/data/stance/hard/stance-hard.jsonl` measures it again.
+STANCE_FILES = [os.path.join(DATA, "stance", "stance.jsonl")]
 
 
 def set_name(path):
