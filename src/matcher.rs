@@ -108,11 +108,12 @@ impl Matcher {
     /// Merges the occurrences of the single-character terms left out of the automaton into
     /// `hits` (what [`Matcher::find_all`] found in `text`), in the order the automaton would
     /// have reported them: by end, and at one end after the longer terms.
-    pub(crate) fn find_singles(&self, text: &str, hits: &mut Vec<Hit>) {
+    /// `found` is a buffer the caller keeps from message to message.
+    pub(crate) fn find_singles(&self, text: &str, hits: &mut Vec<Hit>, found: &mut Vec<Hit>) {
         if self.singles.is_empty() {
             return;
         }
-        let mut found = Vec::new();
+        found.clear();
         for (i, c) in text.char_indices() {
             let maybe = self
                 .single_bits
@@ -132,18 +133,19 @@ impl Matcher {
         if found.is_empty() {
             return;
         }
-        let automaton = std::mem::take(hits);
-        hits.reserve(automaton.len() + found.len());
-        let mut singles = found.into_iter().peekable();
-        for hit in automaton {
-            // A single ending where this hit ends waits: at one end it is the shortest match,
-            // which the automaton reports last.
-            while let Some(single) = singles.next_if(|s| s.end < hit.end) {
-                hits.push(single);
+        // Merged in place from the back. A single ending where an automaton hit ends goes
+        // after it: at one end it is the shortest match, which the automaton reports last.
+        let (mut i, mut j) = (hits.len(), found.len());
+        hits.resize(i + j, found[0]);
+        for k in (0..hits.len()).rev() {
+            if j > 0 && (i == 0 || found[j - 1].end >= hits[i - 1].end) {
+                j -= 1;
+                hits[k] = found[j];
+            } else {
+                i -= 1;
+                hits[k] = hits[i];
             }
-            hits.push(hit);
         }
-        hits.extend(singles);
     }
 
     /// Every literal of the lexicon (those of the automaton and the single characters).

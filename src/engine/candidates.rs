@@ -89,6 +89,7 @@ impl Engine {
             candidates,
             cues,
             singles,
+            single_hits,
             ..
         } = scratch;
         let Buffers {
@@ -115,7 +116,7 @@ impl Engine {
         // every item present get candidates, which keeps the sort below small. Single
         // characters and cues count from here on.
         if !*singles {
-            self.matcher.find_singles(&folded.text, hits);
+            self.matcher.find_singles(&folded.text, hits, single_hits);
             *singles = true;
         }
         cues.read(self, hits);

@@ -148,6 +148,8 @@ pub(crate) struct Engine {
 pub(crate) struct Scratch {
     folded: Folded,
     hits: Vec<Hit>,
+    /// The single-character terms' hits, before they are merged into `hits`.
+    single_hits: Vec<Hit>,
     tokens: Vec<TokenHit>,
     candidates: candidates::Buffers,
     words: WordBoundaries,
@@ -178,6 +180,7 @@ impl Scratch {
         }
         self.folded.release(KEEP);
         self.hits.shrink_to(KEEP);
+        self.single_hits.shrink_to(KEEP);
         self.tokens.shrink_to(KEEP);
         self.words.release(KEEP);
         self.matches.shrink_to(KEEP);
@@ -208,8 +211,11 @@ impl Engine {
     /// reads cues or fills items needs them, finding anchors does not.
     fn complete_hits(&self, scratch: &mut Scratch) {
         if !scratch.singles {
-            self.matcher
-                .find_singles(&scratch.folded.text, &mut scratch.hits);
+            self.matcher.find_singles(
+                &scratch.folded.text,
+                &mut scratch.hits,
+                &mut scratch.single_hits,
+            );
             scratch.singles = true;
         }
     }
