@@ -106,9 +106,14 @@ impl SignalKey {
 /// the step they were found taking).
 pub(crate) const FOUND_PREFIX: &str = "found.";
 
-/// The key of `found.<category>` as raised by `speaker`.
+/// The key of `found.<category>` as raised by `speaker`: the key of [`found_name`], hashed
+/// piece by piece (it is asked for every message a rule requiring it matched).
 pub(crate) fn found_signal(category: crate::Category, speaker: Option<Speaker>) -> SignalKey {
-    SignalKey::of(&found_name(category, speaker))
+    let speaker = speaker.map_or("unknown", Speaker::as_str);
+    let parts = [FOUND_PREFIX, category.as_str(), ".", speaker];
+    SignalKey(parts.iter().fold(FNV32_OFFSET, |hash, part| {
+        fnv1a32_from(hash, part.as_bytes())
+    }))
 }
 
 /// The name [`found_signal`] hashes.
@@ -388,7 +393,13 @@ fn checksum(bytes: &[u8]) -> u32 {
 
 /// FNV-1a, 32 bits.
 fn fnv1a32(bytes: &[u8]) -> u32 {
-    let mut hash: u32 = 0x811c_9dc5;
+    fnv1a32_from(FNV32_OFFSET, bytes)
+}
+
+const FNV32_OFFSET: u32 = 0x811c_9dc5;
+
+/// FNV-1a over `bytes`, continuing from `hash`.
+fn fnv1a32_from(mut hash: u32, bytes: &[u8]) -> u32 {
     for &b in bytes {
         hash ^= u32::from(b);
         hash = hash.wrapping_mul(0x0100_0193);
@@ -463,6 +474,18 @@ impl Conversation {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn found_signal_is_the_key_of_its_name() {
+        for category in crate::Category::ALL {
+            for speaker in [None, Some(Speaker::Buyer), Some(Speaker::System)] {
+                assert_eq!(
+                    found_signal(category, speaker),
+                    SignalKey::of(&found_name(category, speaker))
+                );
+            }
+        }
+    }
 
     #[test]
     fn packing_keeps_everything() {
