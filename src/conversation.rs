@@ -232,7 +232,7 @@ impl ConversationState {
         PackedState::new(out)
     }
 
-    /// The state as bytes a program can keep between messages (in Redis, a session store)
+    /// The state as bytes a program can keep between messages (in Redis or any key-value store)
     /// and give back to [`ConversationState::from_bytes`], in this or a later version of the
     /// library. Signals are kept by a hash of their name, so the bytes stay valid across a
     /// lexicon reload.
