@@ -15,7 +15,7 @@ use crate::lexicon::{builtin_sources, read_dir_sources, LexiconSet, LexiconSourc
 use crate::redact::{self, RedactOptions};
 use crate::report::{Category, Finding, Report, Severity};
 use crate::scorer::{fnv1a, Scorer, FNV_OFFSET, SCORER_FILE, SCORER_MODEL};
-use crate::stance::{Stance, SCORER_RULE_PREFIX, STANCE_FILE, STANCE_MODEL};
+use crate::stance::{Stance, STANCE_FILE, STANCE_MODEL};
 
 thread_local! {
     static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
@@ -325,14 +325,11 @@ impl Detector {
             }
         }
         let mut report = Report::from_findings(findings);
-        if let (Some(stance), Some((text, speaker))) = (&self.inner.engine.stance, message) {
+        if let (Some(stance), Some(text)) = (&self.inner.engine.stance, message) {
             // Asked only of the findings the report keeps, once their severity is known.
             let asked = |f: &Finding| f.severity >= Severity::Medium;
             if report.findings.iter().any(asked) {
-                let scored = report
-                    .findings
-                    .iter()
-                    .any(|f| asked(f) && f.rule.starts_with(SCORER_RULE_PREFIX));
+                let scored = report.findings.iter().any(|f| asked(f) && f.is_scored());
                 let view = stance.message(&text, scored);
                 for f in report.findings.iter_mut().filter(|f| asked(f)) {
                     let logit = stance.logit(

@@ -228,7 +228,7 @@ impl Finding {
 
     /// True for a finding of the n-gram scorer rather than of a rule.
     pub fn is_scored(&self) -> bool {
-        self.why.is_scored() || self.rule.starts_with("scorer/")
+        self.why.is_scored() || self.rule.starts_with(crate::scorer::SCORER_RULE_PREFIX)
     }
 
     /// True when the finding's severity was raised one step for its amount (at or above the

@@ -26,6 +26,9 @@ pub(crate) const SCORER_FILE: &str = "lexicons/scorer/zh-CN.scorer";
 /// The model shipped with the built-in lexicons.
 pub(crate) const SCORER_MODEL: &[u8] = include_bytes!("../lexicons/scorer/zh-CN.scorer");
 
+/// Rule ids of the scorer's findings: this, then the category id.
+pub(crate) const SCORER_RULE_PREFIX: &str = "scorer/";
+
 const MAGIC: &[u8] = b"SCAMSCORER2\n";
 
 /// The longest n-gram.

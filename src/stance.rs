@@ -23,7 +23,7 @@ use std::cell::RefCell;
 use serde::Deserialize;
 
 use crate::normalize::{fold_into, Folded};
-use crate::scorer::{fmix64, fnv1a, FNV_OFFSET, GRAM_SEEDS};
+use crate::scorer::{fmix64, fnv1a, FNV_OFFSET, GRAM_SEEDS, SCORER_RULE_PREFIX};
 use crate::Speaker;
 
 /// Where the built-in model comes from, for errors.
@@ -251,9 +251,6 @@ impl Stance {
         out
     }
 }
-
-/// Rule ids of the scorer's findings start with this.
-pub(crate) const SCORER_RULE_PREFIX: &str = "scorer/";
 
 /// One message as the stance stage reads it (see [`Stance::message`]).
 pub(crate) struct MessageView<'t> {

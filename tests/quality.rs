@@ -207,8 +207,9 @@ fn halves_are_the_whole_set_split() {
 fn generators_rewrite_their_files() {
     let mut scripts = Vec::new();
     for folder in ["heldout", "stance"] {
-        find_named(&data().join(folder), "build.py", &mut scripts);
+        files_under(&data().join(folder), &mut scripts);
     }
+    scripts.retain(|p| p.file_name().is_some_and(|n| n == "build.py"));
     assert!(scripts.len() >= 6, "build.py scripts: {scripts:?}");
     for script in scripts {
         let work = std::env::temp_dir().join(format!(
@@ -253,23 +254,23 @@ fn generators_rewrite_their_files() {
     }
 }
 
-fn find_named(dir: &Path, name: &str, out: &mut Vec<std::path::PathBuf>) {
+/// Every file under `dir`, at any depth.
+fn files_under(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
     for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();
         if path.is_dir() {
-            find_named(&path, name, out);
-        } else if path.file_name().is_some_and(|n| n == name) {
+            files_under(&path, out);
+        } else {
             out.push(path);
         }
     }
 }
 
 fn collect_jsonl(dir: &Path, out: &mut BTreeSet<String>) {
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            collect_jsonl(&path, out);
-        } else if path.extension().is_some_and(|x| x == "jsonl") {
+    let mut files = Vec::new();
+    files_under(dir, &mut files);
+    for path in files {
+        if path.extension().is_some_and(|x| x == "jsonl") {
             let rel = path.strip_prefix(data()).unwrap();
             out.insert(rel.to_string_lossy().replace('\\', "/"));
         }

@@ -177,15 +177,11 @@ impl<'a> Compiler<'a> {
                 )));
             }
             // Signals named by `requires` and `not_after` must be raised by some rule.
-            let raised_by_some_rule = |names: &[String], what: &str| {
-                names
-                    .iter()
-                    .map(|name| match raised.contains(&name.as_str()) {
-                        true => Ok(SignalKey::of(name)),
-                        false => Err(err(format!("{what} {name:?}, which no rule raises"))),
-                    })
-                    .collect::<Result<Vec<SignalKey>, Error>>()
-            };
+            let raised_by_some_rule =
+                |name: &String, what: &str| match raised.contains(name.as_str()) {
+                    true => Ok(SignalKey::of(name)),
+                    false => Err(err(format!("{what} {name:?}, which no rule raises"))),
+                };
             let requires = def
                 .requires
                 .iter()
@@ -194,11 +190,14 @@ impl<'a> Compiler<'a> {
                         .parse::<Category>()
                         .map(Required::Found)
                         .map_err(|e| err(format!("requires {name:?}: {e}"))),
-                    None => raised_by_some_rule(std::slice::from_ref(name), "requires signal")
-                        .map(|keys| Required::Signal(keys[0])),
+                    None => raised_by_some_rule(name, "requires signal").map(Required::Signal),
                 })
                 .collect::<Result<Vec<Required>, Error>>()?;
-            let not_after = raised_by_some_rule(&def.not_after, "not_after names signal")?;
+            let not_after = def
+                .not_after
+                .iter()
+                .map(|name| raised_by_some_rule(name, "not_after names signal"))
+                .collect::<Result<Vec<SignalKey>, Error>>()?;
             self.links.push(Links {
                 signal: def.signal.as_deref().map(SignalKey::of),
                 requires,

@@ -16,9 +16,9 @@ pub(crate) struct Outcome {
     /// Indexes of the signal rules that fired, with the finding of a counted one that
     /// reports (built here, kept or dropped once the count is known).
     pub raised: Vec<(u32, Option<Finding>)>,
-    /// The message and its speaker, kept when it has findings for the stance stage, which
-    /// reads only the findings the report keeps.
-    pub message: Option<(String, Option<crate::Speaker>)>,
+    /// The message, kept when it has findings for the stance stage, which reads only the
+    /// findings the report keeps.
+    pub message: Option<String>,
     /// Who wrote the message.
     pub speaker: Option<crate::Speaker>,
 }

@@ -260,7 +260,7 @@ impl Engine {
         }
         // stance: the report asks it of the findings it keeps (`Detector::finish`)
         if self.stance.is_some() && outcome.has_findings() {
-            outcome.message = Some((turn.text.to_string(), turn.speaker));
+            outcome.message = Some(turn.text.to_string());
         }
         outcome
     }

@@ -8,7 +8,7 @@ use super::{Engine, Scratch};
 use crate::conversation::{Speaker, Turn};
 use crate::explain::Explanation;
 use crate::report::{Category, Severity};
-use crate::scorer::Scorer;
+use crate::scorer::{Scorer, SCORER_RULE_PREFIX};
 
 impl Engine {
     /// Runs after the rule stages, on the folded text and hits they left in `scratch`.
@@ -80,7 +80,7 @@ impl Engine {
             let claim = Claim {
                 category: sc.category,
                 severity: Severity::Medium,
-                rule: format!("scorer/{}", sc.category),
+                rule: format!("{SCORER_RULE_PREFIX}{}", sc.category),
                 why: Explanation::of_scorer(sc.probability),
                 aliases: Vec::new(),
             };
